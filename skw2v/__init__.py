@@ -1,0 +1,17 @@
+"""skw2v: word2vec sentence vectors as scikit-learn transformers.
+
+The public API:
+
+- :class:`Word2VecVectorizer` trains word2vec on your documents and returns one
+  vector per document;
+- :class:`AvgWord2VecTransformer` pools documents over word vectors you already
+  have;
+- :mod:`skw2v.datasets` holds the bundled movie-review data.
+"""
+
+from ._average import AvgWord2VecTransformer
+from ._word2vec import Word2VecVectorizer
+
+__version__ = "0.1.0"
+
+__all__ = ["AvgWord2VecTransformer", "Word2VecVectorizer", "__version__"]

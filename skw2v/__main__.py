@@ -1,0 +1,7 @@
+"""``python -m skw2v``: the same as the ``skw2v`` command."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

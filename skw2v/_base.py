@@ -1,0 +1,163 @@
+"""What every skw2v estimator shares: input checking, tokenization, pooling.
+
+A concrete estimator only says where its word vectors come from, by
+implementing ``_fit_vectors(tokens)`` to set ``self.wv_``. Everything else, from
+the validated input to the pooled float32 rows, happens here, once.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import StrOptions, _clone_parametrized, _fit_context
+from ._pooling import pool_documents
+from ._text import build_tokenizer, check_documents, tokenize_documents
+
+
+class _BaseEmbeddingVectorizer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Base class: text (or tokens) in, one pooled word-vector row per document out."""
+
+    _parameter_constraints: dict = {
+        "pooling": [StrOptions({"mean"})],
+        "norm": [StrOptions({"l2"}), None],
+        "lowercase": ["boolean"],
+        "token_pattern": [str, None],
+        "tokenizer": [callable, None],
+    }
+
+    #: Parameters that hold (possibly very large) word-vector tables: ``clone``
+    #: passes them to the new estimator by reference instead of deep-copying.
+    _shared_params: tuple[str, ...] = ()
+
+    # -- the part subclasses provide -------------------------------------------------
+
+    def _fit_vectors(self, tokens: list) -> None:
+        """Set ``self.wv_`` (a gensim ``KeyedVectors``) from the training tokens."""
+        raise NotImplementedError
+
+    # -- fit / transform --------------------------------------------------------------
+
+    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
+        documents = check_documents(X, allow_empty=allow_empty)
+        tokenize = build_tokenizer(
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            tokenizer=self.tokenizer,
+        )
+        return tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
+
+    def _fit(self, X) -> list:
+        tokens = self._tokenize(X)
+        self._fit_vectors(tokens)
+        return tokens
+
+    def _pool(self, tokens: list) -> np.ndarray:
+        pooled, n_without_known = pool_documents(
+            tokens,
+            self.wv_.key_to_index,
+            self.wv_.vectors,
+            pooling=self.pooling,
+            norm=self.norm,
+        )
+        if n_without_known:
+            warnings.warn(
+                f"{n_without_known} of {len(tokens)} documents have no word in the "
+                "vocabulary (empty, or only unknown words); their rows are zeros.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return pooled
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the word vectors (or resolve the given ones) from the documents.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Training documents: raw text, or already tokenized documents.
+        y : None
+            Ignored; present for compatibility with scikit-learn pipelines.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._fit(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit to the documents, then return their pooled vectors.
+
+        Equivalent to ``fit(X).transform(X)``, tokenizing ``X`` only once.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Training documents: raw text, or already tokenized documents.
+        y : None
+            Ignored; present for compatibility with scikit-learn pipelines.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, n_features_out), dtype float32
+            One pooled vector per document.
+        """
+        return self._pool(self._fit(X))
+
+    def transform(self, X):
+        """Return one pooled word-vector row per document.
+
+        Words missing from the vectors are skipped. A document with no known word
+        gives a row of zeros, and a single warning counts such documents.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Documents: raw text, or already tokenized documents.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, n_features_out), dtype float32
+            One pooled vector per document.
+        """
+        check_is_fitted(self)
+        return self._pool(self._tokenize(X))
+
+    # -- scikit-learn protocol ------------------------------------------------------
+
+    @property
+    def _n_features_out(self) -> int:
+        """Width of the output, used by ``get_feature_names_out``."""
+        return self.wv_.vector_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def __sklearn_clone__(self):
+        # scikit-learn's clone deep-copies every parameter. For the parameters
+        # that hold word vectors that would copy a table of up to gigabytes per
+        # grid-search candidate and fold, so they are handed over by reference.
+        template = copy.copy(self)
+        for name in self._shared_params:
+            setattr(template, name, None)
+        new = _clone_parametrized(template)
+        for name in self._shared_params:
+            setattr(new, name, getattr(self, name))
+        return new

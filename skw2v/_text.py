@@ -1,0 +1,211 @@
+"""Checking text input and turning documents into tokens.
+
+Every skw2v estimator accepts the same inputs: a list, tuple or 1-D array of
+strings, a pandas Series, a one-column DataFrame, or documents that are already
+tokenized (each a list or tuple of strings). This module turns any of them into a
+plain list, and rejects everything else with a message that says what to do
+*before* gensim sees it (gensim's worker threads hang on numbers instead of
+failing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
+from numbers import Real
+
+import numpy as np
+
+#: Default ``token_pattern``: runs of word characters, with inner apostrophes
+#: kept so that contractions stay whole ("don't", "it's", "i'd"). Single-letter
+#: words such as "a" and "i" are kept, unlike scikit-learn's default pattern,
+#: because word2vec learns useful vectors for them. Underscores count as word
+#: characters, so phrase tokens such as "new_york" stay whole too.
+DEFAULT_TOKEN_PATTERN = r"(?u)\w+(?:'\w+)*"
+
+Document = str | Sequence[str]
+
+
+def _is_missing(value) -> bool:
+    """Whether ``value`` is a scalar missing value (None, NaN, pd.NA, NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, Real):
+        return value != value  # NaN is the only value not equal to itself
+    if np.ndim(value) != 0:
+        return False
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _row_name(position: int, labels) -> str:
+    """Name a row for an error message, with its index label when it has one."""
+    if labels is None or labels[position] == position:
+        return f"row {position}"
+    return f"row {position} (index label {labels[position]!r})"
+
+
+def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
+    """Validate text input and return it as a list of documents.
+
+    Parameters
+    ----------
+    X : iterable of str or of list of str, pandas Series or one-column DataFrame
+        The documents.
+    allow_empty : bool, default=False
+        Whether an input with no document at all is accepted.
+
+    Returns
+    -------
+    documents : list
+        One item per document: a ``str``, or a list/tuple of ``str`` for an
+        already tokenized document.
+
+    Raises
+    ------
+    TypeError
+        For a bare string, a numeric or sparse array, and items that are neither
+        text nor lists of strings.
+    ValueError
+        For missing values (None, NaN), a DataFrame with several columns and an
+        empty input.
+    """
+    labels = None
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            "Iterable over raw text documents expected, string object received. "
+            "Wrap a single document in a list: [text]."
+        )
+    if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"X is a DataFrame with {X.shape[1]} columns; a text vectorizer "
+                "needs exactly one text column. Select it (X['text']) or use "
+                "ColumnTransformer([('w2v', vectorizer, 'text')])."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "iloc"):  # pandas Series
+        labels = X.index.tolist()
+        X = X.tolist()
+    elif hasattr(X, "tocsr") or hasattr(X, "toarray"):
+        raise TypeError(
+            "X is a sparse matrix; skw2v vectorizers expect text documents "
+            "(strings, or lists of tokens)."
+        )
+    elif isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"X is an array of shape {X.shape}; expected a 1-D array of text "
+                "documents, or a single column."
+            )
+        if X.dtype.kind not in "OUS":
+            raise TypeError(
+                f"X is a numeric array (dtype {X.dtype}); skw2v vectorizers expect "
+                "text documents (strings, or lists of tokens)."
+            )
+        X = X.tolist()
+    elif not isinstance(X, Iterable):
+        raise TypeError(
+            f"X must be an iterable of text documents, got {type(X).__name__}."
+        )
+    documents = X if isinstance(X, list) else list(X)
+
+    if not documents and not allow_empty:
+        raise ValueError("X contains no document; at least one document is required.")
+    if set(map(type, documents)) <= {str}:  # fast path: plain strings
+        return documents
+    for position, doc in enumerate(documents):
+        if isinstance(doc, str):
+            continue
+        if isinstance(doc, (list, tuple)):
+            if not set(map(type, doc)) <= {str}:
+                bad = next(t for t in doc if not isinstance(t, str))
+                raise TypeError(
+                    f"Tokenized document at {_row_name(position, labels)} contains "
+                    f"a {type(bad).__name__} ({bad!r}); every token must be a str."
+                )
+            continue
+        if isinstance(doc, bytes):
+            raise TypeError(
+                f"X contains bytes at {_row_name(position, labels)}; decode the "
+                "documents to str first (e.g. doc.decode('utf-8'))."
+            )
+        if _is_missing(doc):
+            raise ValueError(
+                f"X contains a missing value ({doc!r}) at "
+                f"{_row_name(position, labels)}. Drop those rows or fill them "
+                "with an empty string, e.g. df['text'].fillna('')."
+            )
+        raise TypeError(
+            f"X contains a {type(doc).__name__} ({doc!r}) at "
+            f"{_row_name(position, labels)}; expected a str, or a list of str for "
+            "an already tokenized document."
+        )
+    return documents
+
+
+def build_tokenizer(
+    *,
+    lowercase: bool = True,
+    token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
+    tokenizer: Callable[[str], list[str]] | None = None,
+) -> Callable[[str], list[str]]:
+    """Return the function that turns one raw document into its tokens."""
+    if tokenizer is None:
+        pattern = re.compile(
+            DEFAULT_TOKEN_PATTERN if token_pattern is None else token_pattern
+        )
+        if pattern.groups > 1:
+            raise ValueError(
+                "token_pattern has more than one capturing group; use at most "
+                "one (or non-capturing groups, (?:...))."
+            )
+        tokenizer = pattern.findall
+    if not lowercase:
+        return tokenizer
+
+    def lower_then_tokenize(doc: str) -> list[str]:
+        return tokenizer(doc.lower())
+
+    return lower_then_tokenize
+
+
+def tokenize_documents(
+    documents: list[Document],
+    tokenize: Callable[[str], list[str]],
+    *,
+    trusted: bool = False,
+) -> list[Sequence[str]]:
+    """Tokenize raw documents; already tokenized ones pass through unchanged.
+
+    ``trusted`` says that ``tokenize`` is known to return lists of ``str`` (the
+    regular-expression tokenizer does), so its output is not checked.
+    """
+    tokens = [tokenize(doc) if isinstance(doc, str) else doc for doc in documents]
+    if not trusted:
+        _check_tokenizer_output(documents, tokens)
+    return tokens
+
+
+def _check_tokenizer_output(documents, tokens) -> None:
+    if set(map(type, tokens)) <= {list, tuple} and set(
+        map(type, chain.from_iterable(tokens))
+    ) <= {str}:
+        return
+    for position, (doc, toks) in enumerate(zip(documents, tokens, strict=True)):
+        if not isinstance(doc, str):
+            continue
+        if not isinstance(toks, (list, tuple)) or not all(
+            isinstance(t, str) for t in toks
+        ):
+            raise TypeError(
+                f"tokenizer must return a list of str; for document {position} it "
+                f"returned {toks!r}."
+            )

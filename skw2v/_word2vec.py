@@ -1,0 +1,310 @@
+"""``Word2VecVectorizer``: train word2vec on the documents, then pool."""
+
+from __future__ import annotations
+
+import sys
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from gensim.models import Word2Vec
+from gensim.models.callbacks import CallbackAny2Vec
+from gensim.models.word2vec import MAX_WORDS_IN_BATCH
+from joblib import effective_n_jobs
+from sklearn.utils import check_random_state
+
+from ._base import _BaseEmbeddingVectorizer
+from ._compat import Interval
+from ._text import DEFAULT_TOKEN_PATTERN
+
+
+class _EpochProgress(CallbackAny2Vec):
+    """Report training progress once per epoch (tqdm bar when installed)."""
+
+    def __init__(self, epochs: int):
+        self.epochs = epochs
+        self.epoch = 0
+        self.bar = None
+        self.started = time.perf_counter()
+
+    def on_train_begin(self, model):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        self.bar = tqdm(total=self.epochs, desc="word2vec", unit="epoch")
+
+    def on_epoch_end(self, model):
+        self.epoch += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        else:
+            elapsed = time.perf_counter() - self.started
+            print(
+                f"[Word2VecVectorizer] epoch {self.epoch}/{self.epochs} "
+                f"done ({elapsed:.1f} s)",
+                file=sys.stderr,
+            )
+
+    def on_train_end(self, model):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _training_corpus(tokens: list) -> list:
+    """Return the documents as gensim should train on them.
+
+    gensim silently ignores the words of a sentence past its 10,000th; longer
+    documents are split into pieces of that size so that every word counts.
+    """
+    if all(len(doc) <= MAX_WORDS_IN_BATCH for doc in tokens):
+        return tokens
+    return [
+        doc[start : start + MAX_WORDS_IN_BATCH]
+        for doc in tokens
+        for start in range(0, len(doc), MAX_WORDS_IN_BATCH)
+    ]
+
+
+class Word2VecVectorizer(_BaseEmbeddingVectorizer):
+    r"""Train word2vec on text documents and return one pooled vector per document.
+
+    ``fit`` tokenizes the documents and trains a gensim ``Word2Vec`` model on
+    them (CBOW or Skip-Gram); ``transform`` pools the vectors of each document's
+    words (the mean by default) into one float32 row, exactly as
+    :class:`AvgWord2VecTransformer` does. Every training hyperparameter can be
+    grid-searched like any other scikit-learn parameter.
+
+    The training hyperparameters carry gensim's names and defaults, so
+    ``Word2VecVectorizer(sg=1, window=10)`` trains the same model as
+    ``gensim.models.Word2Vec(sg=1, window=10)``; only ``n_jobs`` (gensim's
+    ``workers``) and ``random_state`` (gensim's ``seed``) take scikit-learn names.
+
+    Parameters
+    ----------
+    vector_size : int, default=100
+        Dimensionality of the word vectors (and of the output).
+    window : int, default=5
+        Maximum distance between the current and a predicted word.
+    min_count : int, default=5
+        Ignore words with a total frequency lower than this.
+    sg : {0, 1}, default=0
+        Training algorithm: 1 for Skip-Gram, 0 for CBOW.
+    hs : {0, 1}, default=0
+        1 for hierarchical softmax; 0 for negative sampling (if ``negative > 0``).
+    negative : int, default=5
+        Number of noise words drawn for negative sampling (0 disables it; then
+        ``hs`` must be 1).
+    ns_exponent : float, default=0.75
+        Exponent of the word frequencies from which noise words are drawn.
+    cbow_mean : {0, 1}, default=1
+        With CBOW, 1 averages the context vectors, 0 sums them.
+    sample : float, default=1e-3
+        Threshold for down-sampling frequent words (0 disables it).
+    alpha : float, default=0.025
+        Initial learning rate.
+    min_alpha : float, default=1e-4
+        Learning rate at the end of training (it decays linearly).
+    epochs : int, default=5
+        Passes over the corpus.
+    max_vocab_size : int or None, default=None
+        Cap on the vocabulary while it is being counted (prunes rare words to
+        bound memory); None means no cap.
+    max_final_vocab : int or None, default=None
+        Keep at most this many words, raising ``min_count`` as needed.
+    shrink_windows : bool, default=True
+        Sample the effective window size uniformly from ``[1, window]`` for each
+        word, as the original word2vec does.
+    n_jobs : int or None, default=None
+        Worker threads for training. None means 1, which together with an int
+        ``random_state`` makes training reproducible; -1 means all CPUs.
+        With more than one thread the order in which threads update the shared
+        vectors varies from run to run, so vectors differ slightly between runs
+        even with a fixed ``random_state``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the vector initialisation and of the sampling during training.
+        An int is passed to gensim as ``seed`` unchanged. With an int and one
+        worker, two fits give bit-identical vectors, also in different processes.
+    pooling : {"mean"}, default="mean"
+        How the vectors of a document's known words are combined.
+    norm : {"l2"} or None, default=None
+        If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
+    lowercase : bool, default=True
+        Convert raw documents to lowercase before tokenizing. Already tokenized
+        documents are used exactly as given.
+    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
+        Regular expression that matches a token. The default keeps single-letter
+        words ("a", "i") and contractions ("don't", "it's") whole; ``None`` means
+        the default. Ignored when ``tokenizer`` is given.
+    tokenizer : callable or None, default=None
+        A function ``str -> list[str]`` that replaces the regular expression.
+    keep_model : bool, default=False
+        Keep the whole gensim model (with its training state, about twice the
+        size of the vectors) in ``model_``, e.g. to continue training it. By
+        default only the word vectors are kept.
+    verbose : int, default=0
+        Report progress once per epoch (a tqdm bar when tqdm is installed).
+
+    Attributes
+    ----------
+    wv_ : gensim.models.KeyedVectors
+        The trained word vectors: ``wv_.most_similar("good")``,
+        ``wv_.similarity("good", "great")``, analogies with
+        ``wv_.most_similar(positive=[...], negative=[...])``.
+    model_ : gensim.models.Word2Vec
+        The trained model with its training state; only when ``keep_model=True``.
+
+    See Also
+    --------
+    AvgWord2VecTransformer : Pools documents over word vectors you already have.
+
+    Notes
+    -----
+    Documents longer than 10,000 tokens are cut into pieces of 10,000 tokens
+    for training, because gensim ignores the words of a sentence past that
+    length. Pooling always uses the whole document.
+
+    Examples
+    --------
+    >>> from skw2v import Word2VecVectorizer
+    >>> from skw2v.datasets import load_movie_reviews
+    >>> reviews = load_movie_reviews()
+    >>> vectorizer = Word2VecVectorizer(vector_size=50, random_state=0)
+    >>> X = vectorizer.fit_transform(reviews.data)
+    >>> X.shape, X.dtype
+    ((10662, 50), dtype('float32'))
+    >>> len(vectorizer.wv_)  # words seen at least min_count=5 times
+    5134
+    >>> vectorizer.get_feature_names_out()[:3]
+    array(['word2vecvectorizer0', 'word2vecvectorizer1', 'word2vecvectorizer2'],
+          dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseEmbeddingVectorizer._parameter_constraints,
+        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 0, None, closed="left")],
+        "sg": [Interval(Integral, 0, 1, closed="both")],
+        "hs": [Interval(Integral, 0, 1, closed="both")],
+        "negative": [Interval(Integral, 0, None, closed="left")],
+        "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "cbow_mean": [Interval(Integral, 0, 1, closed="both")],
+        "sample": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "min_alpha": [Interval(Real, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
+        "max_final_vocab": [Interval(Integral, 1, None, closed="left"), None],
+        "shrink_windows": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "keep_model": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        vector_size=100,
+        window=5,
+        min_count=5,
+        sg=0,
+        hs=0,
+        negative=5,
+        ns_exponent=0.75,
+        cbow_mean=1,
+        sample=1e-3,
+        alpha=0.025,
+        min_alpha=1e-4,
+        epochs=5,
+        max_vocab_size=None,
+        max_final_vocab=None,
+        shrink_windows=True,
+        n_jobs=None,
+        random_state=None,
+        pooling="mean",
+        norm=None,
+        lowercase=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        keep_model=False,
+        verbose=0,
+    ):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.pooling = pooling
+        self.norm = norm
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.keep_model = keep_model
+        self.verbose = verbose
+
+    def _seed(self) -> int:
+        if isinstance(self.random_state, Integral):
+            return int(self.random_state)
+        rng = check_random_state(self.random_state)
+        return int(rng.randint(np.iinfo(np.int32).max))
+
+    def _fit_vectors(self, tokens: list) -> None:
+        if self.hs == 0 and self.negative == 0:
+            raise ValueError(
+                "With hs=0 and negative=0 word2vec has no output layer to train; "
+                "set negative > 0 (negative sampling) or hs=1 (hierarchical softmax)."
+            )
+        model = Word2Vec(
+            vector_size=self.vector_size,
+            window=self.window,
+            min_count=self.min_count,
+            sg=self.sg,
+            hs=self.hs,
+            negative=self.negative,
+            ns_exponent=self.ns_exponent,
+            cbow_mean=self.cbow_mean,
+            sample=self.sample,
+            alpha=self.alpha,
+            min_alpha=self.min_alpha,
+            epochs=self.epochs,
+            max_vocab_size=self.max_vocab_size,
+            max_final_vocab=self.max_final_vocab,
+            shrink_windows=self.shrink_windows,
+            workers=effective_n_jobs(self.n_jobs),
+            seed=self._seed(),
+        )
+        corpus = _training_corpus(tokens)
+        model.build_vocab(corpus)
+        if len(model.wv) == 0:
+            n_tokens = sum(map(len, tokens))
+            raise ValueError(
+                f"Empty vocabulary: no word occurs at least min_count="
+                f"{self.min_count} times in the {len(tokens)} training documents "
+                f"({n_tokens} tokens). Lower min_count, or fit on more text."
+            )
+        callbacks = [_EpochProgress(self.epochs)] if self.verbose else []
+        model.train(
+            corpus,
+            total_examples=model.corpus_count,
+            total_words=model.corpus_total_words,
+            epochs=model.epochs,
+            callbacks=callbacks,
+        )
+        model.callbacks = ()
+        self.wv_ = model.wv
+        if self.keep_model:
+            self.model_ = model

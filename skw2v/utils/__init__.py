@@ -1,0 +1,1 @@
+"""Utilities for developers of text estimators: the skw2v estimator checks."""

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors
+
+from skw2v import Word2VecVectorizer
+from skw2v.datasets import load_movie_reviews
+
+
+@pytest.fixture(scope="session")
+def reviews():
+    """The bundled movie reviews (10,662 snippets)."""
+    return load_movie_reviews()
+
+
+@pytest.fixture(scope="session")
+def small_corpus(reviews):
+    """1,000 real snippets (500 per class), interleaved, with their labels."""
+    neg = np.flatnonzero(reviews.target == 0)[:500]
+    pos = np.flatnonzero(reviews.target == 1)[:500]
+    order = np.ravel(np.column_stack([neg, pos]))
+    return [reviews.data[i] for i in order], reviews.target[order]
+
+
+@pytest.fixture(scope="session")
+def fitted_vectorizer(small_corpus):
+    """A small Word2VecVectorizer trained once for the whole session."""
+    X, _ = small_corpus
+    return Word2VecVectorizer(vector_size=20, min_count=2, random_state=0).fit(X)
+
+
+@pytest.fixture
+def toy_vectors():
+    """Three 2-D word vectors small enough to pool by hand."""
+    wv = KeyedVectors(vector_size=2)
+    wv.add_vectors(
+        ["good", "bad", "movie"],
+        np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0]], dtype=np.float32),
+    )
+    return wv

@@ -1,0 +1,64 @@
+"""scikit-learn's own checks, then skw2v's text checks, on every public estimator."""
+
+import pytest
+from sklearn.utils import estimator_checks as sk_checks
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
+from skw2v.utils.estimator_checks import check_id, text_estimator_checks
+
+
+def _estimators():
+    # Small, fast settings; every parameter is still validated and used.
+    vectorizer = Word2VecVectorizer(vector_size=16, min_count=2, epochs=3)
+    return [vectorizer, AvgWord2VecTransformer(vectors=_pretrained_vectorizer())]
+
+
+def _pretrained_vectorizer():
+    from skw2v.datasets import load_movie_reviews
+
+    return Word2VecVectorizer(vector_size=16, min_count=1, random_state=0).fit(
+        load_movie_reviews().data[::5]
+    )
+
+
+ESTIMATORS = _estimators()
+
+
+# With string input declared (and 2-D arrays not accepted), scikit-learn skips
+# the checks that feed numeric arrays; what it still yields must pass.
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+# The shared checks that do apply to a text transformer, called directly because
+# parametrize_with_checks does not yield them for string-only estimators.
+SKLEARN_CHECKS = [
+    sk_checks.check_estimator_cloneable,
+    sk_checks.check_estimator_repr,
+    sk_checks.check_no_attributes_set_in_init,
+    sk_checks.check_get_params_invariance,
+    sk_checks.check_set_params,
+    sk_checks.check_parameters_default_constructible,
+    sk_checks.check_do_not_raise_errors_in_init_or_set_params,
+    sk_checks.check_mixin_order,
+    sk_checks.check_valid_tag_types,
+    sk_checks.check_param_validation,
+    sk_checks.check_transformers_unfitted,
+]
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=check_id)
+@pytest.mark.parametrize("check", SKLEARN_CHECKS, ids=check_id)
+def test_applicable_sklearn_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize(
+    "estimator, check",
+    [pair for est in ESTIMATORS for pair in text_estimator_checks(est)],
+    ids=check_id,
+)
+def test_text_checks(estimator, check):
+    check(estimator)
