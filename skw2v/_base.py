@@ -8,6 +8,7 @@ the validated input to the pooled float32 rows, happens here, once.
 from __future__ import annotations
 
 import copy
+import sys
 import warnings
 
 import numpy as np
@@ -21,6 +22,16 @@ from sklearn.utils.validation import check_is_fitted
 from ._compat import StrOptions, _clone_parametrized, _fit_context
 from ._pooling import pool_documents
 from ._text import build_tokenizer, check_documents, tokenize_documents
+
+
+def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn, attributing the warning to the first caller outside skw2v and sklearn."""
+    frame, stacklevel = sys._getframe(1), 2
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[
+        0
+    ] in ("skw2v", "sklearn"):
+        frame, stacklevel = frame.f_back, stacklevel + 1
+    warnings.warn(message, category, stacklevel=stacklevel)
 
 
 class _BaseEmbeddingVectorizer(
@@ -62,20 +73,22 @@ class _BaseEmbeddingVectorizer(
         self._fit_vectors(tokens)
         return tokens
 
+    def _lookup_table(self, tokens: list) -> tuple[dict[str, int], np.ndarray]:
+        """Return ``(key_to_index, vectors)``, the table ``tokens`` are pooled over.
+
+        Subclasses may extend it (e.g. with vectors computed for unknown words).
+        """
+        return self.wv_.key_to_index, self.wv_.vectors
+
     def _pool(self, tokens: list) -> np.ndarray:
+        key_to_index, vectors = self._lookup_table(tokens)
         pooled, n_without_known = pool_documents(
-            tokens,
-            self.wv_.key_to_index,
-            self.wv_.vectors,
-            pooling=self.pooling,
-            norm=self.norm,
+            tokens, key_to_index, vectors, pooling=self.pooling, norm=self.norm
         )
         if n_without_known:
-            warnings.warn(
+            warn_user(
                 f"{n_without_known} of {len(tokens)} documents have no word in the "
-                "vocabulary (empty, or only unknown words); their rows are zeros.",
-                UserWarning,
-                stacklevel=3,
+                "vocabulary (empty, or only unknown words); their rows are zeros."
             )
         return pooled
 

@@ -174,7 +174,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
     >>> X.shape, X.dtype
     ((10662, 50), dtype('float32'))
     >>> len(vectorizer.wv_)  # words seen at least min_count=5 times
-    5134
+    4630
     >>> vectorizer.get_feature_names_out()[:3]
     array(['word2vecvectorizer0', 'word2vecvectorizer1', 'word2vecvectorizer2'],
           dtype=object)
