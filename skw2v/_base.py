@@ -25,11 +25,11 @@ from ._text import build_tokenizer, check_documents, tokenize_documents
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
-    """Warn, attributing the warning to the first caller outside skw2v and sklearn."""
+    """Warn, attributing the warning to the first caller outside the libraries."""
     frame, stacklevel = sys._getframe(1), 2
     while frame is not None and frame.f_globals.get("__name__", "").partition(".")[
         0
-    ] in ("skw2v", "sklearn"):
+    ] in ("skw2v", "sklearn", "joblib"):
         frame, stacklevel = frame.f_back, stacklevel + 1
     warnings.warn(message, category, stacklevel=stacklevel)
 
