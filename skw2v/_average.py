@@ -24,11 +24,35 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     vectors : KeyedVectors, gensim Word2Vec/FastText model or fitted vectorizer
         The word vectors: a gensim ``KeyedVectors``, a gensim model (its ``wv``
         is used), or a fitted :class:`Word2VecVectorizer`.
-    pooling : {"mean"}, default="mean"
-        How the vectors of a document's known words are combined. ``"mean"``
-        averages them.
+    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+        How the (weighted) vectors of a document's known words are combined:
+        ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
+        adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
+        puts the mean and the maximum side by side (twice as many columns).
+    weighting : {"tfidf", "sif"} or None, default=None
+        Scale each token's vector before pooling. ``"tfidf"``: by the word's
+        smooth inverse document frequency in the training documents,
+        ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
+        document counts each time, which makes the term frequency). ``"sif"``:
+        by the smooth inverse frequency ``sif_a / (sif_a + p(w))`` of Arora,
+        Liang & Ma (2017), ``p(w)`` being the word's share of the training
+        tokens; words of the vectors absent from the training documents get
+        ``p(w)`` from their frequency rank in the vectors by Zipf's law
+        (``1 / ((rank + 1) H)``, ``H`` the harmonic number of the vocabulary
+        size). None weighs every token 1.
+    sif_a : float, default=1e-3
+        The ``a`` of ``weighting="sif"``: the smaller, the more frequent words
+        are played down.
+    remove_components : int, default=0
+        Remove from every output row its projection on the first
+        ``remove_components`` principal directions of the training documents'
+        pooled vectors (learned in fit, not centered, as Arora, Liang & Ma do);
+        combined with ``weighting="sif"`` this is their SIF embedding.
     norm : {"l2"} or None, default=None
         If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
+    n_jobs : int or None, default=None
+        Threads over which ``transform`` spreads the pooling of large batches;
+        None means 1, -1 all CPUs. Results do not depend on it.
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. Already tokenized
         documents are used exactly as given.
@@ -43,6 +67,11 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     ----------
     wv_ : gensim.models.KeyedVectors
         The word vectors used (the object behind ``vectors``, not a copy).
+    word_weights_ : ndarray of shape (n_words,) or None
+        The weight of each word of ``wv_`` (in its row order); None without
+        ``weighting``.
+    components_ : ndarray of shape (remove_components, n_features_out)
+        The directions removed from every output row.
 
     See Also
     --------
@@ -74,14 +103,22 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
         vectors=None,
         *,
         pooling="mean",
+        weighting=None,
+        sif_a=1e-3,
+        remove_components=0,
         norm=None,
+        n_jobs=None,
         lowercase=True,
         token_pattern=DEFAULT_TOKEN_PATTERN,
         tokenizer=None,
     ):
         self.vectors = vectors
         self.pooling = pooling
+        self.weighting = weighting
+        self.sif_a = sif_a
+        self.remove_components = remove_components
         self.norm = norm
+        self.n_jobs = n_jobs
         self.lowercase = lowercase
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer

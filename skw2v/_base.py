@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import sys
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import (
@@ -19,8 +20,17 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import StrOptions, _clone_parametrized, _fit_context
-from ._pooling import pool_documents
+from ._compat import Interval, StrOptions, _clone_parametrized, _fit_context
+from ._pooling import (
+    POOLING_WIDTHS,
+    finish_rows,
+    idf_weights,
+    pool_raw,
+    principal_components,
+    sif_weights,
+    word_statistics,
+    zipf_probabilities,
+)
 from ._text import build_tokenizer, check_documents, tokenize_documents
 
 
@@ -40,8 +50,12 @@ class _BaseEmbeddingVectorizer(
     """Base class: text (or tokens) in, one pooled word-vector row per document out."""
 
     _parameter_constraints: dict = {
-        "pooling": [StrOptions({"mean"})],
+        "pooling": [StrOptions(set(POOLING_WIDTHS))],
+        "weighting": [StrOptions({"tfidf", "sif"}), None],
+        "sif_a": [Interval(Real, 0, None, closed="neither")],
+        "remove_components": [Interval(Integral, 0, None, closed="left")],
         "norm": [StrOptions({"l2"}), None],
+        "n_jobs": [Integral, None],
         "lowercase": ["boolean"],
         "token_pattern": [str, None],
         "tokenizer": [callable, None],
@@ -68,29 +82,85 @@ class _BaseEmbeddingVectorizer(
         )
         return tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
 
-    def _fit(self, X) -> list:
+    def _fit(self, X, *, transform: bool = False) -> np.ndarray | None:
+        """Fit on ``X``; with ``transform``, also return its pooled vectors."""
         tokens = self._tokenize(X)
         self._fit_vectors(tokens)
-        return tokens
+        self._fit_weights(tokens)
+        width = self._n_features_out
+        if self.remove_components >= width:
+            raise ValueError(
+                f"remove_components={self.remove_components} would remove every "
+                f"direction of the {width}-dimensional output; use at most "
+                f"{width - 1} (or lower remove_components for a narrower output)."
+            )
+        self.components_ = np.zeros((0, width), dtype=np.float32)
+        if not (transform or self.remove_components):
+            return None
+        pooled = self._pool_raw(tokens, warn=transform)
+        if self.remove_components:
+            self.components_ = principal_components(pooled, self.remove_components)
+        return finish_rows(pooled, components=self.components_, norm=self.norm)
+
+    def _fit_weights(self, tokens: list) -> None:
+        """Learn ``word_weights_`` (one per row of ``wv_``) from the training tokens."""
+        if self.weighting is None:
+            self.word_weights_ = None
+            return
+        n_words = len(self.wv_)
+        document_frequency, occurrences, n_tokens = word_statistics(
+            tokens, self.wv_.key_to_index, n_words
+        )
+        if self.weighting == "tfidf":
+            self.word_weights_ = idf_weights(document_frequency, len(tokens))
+            self._unseen_word_weight = idf_weights(np.zeros(1), len(tokens))[0]
+        else:
+            # Words of the table absent from the training documents: their
+            # probability from their rank, the table being in descending
+            # frequency order as gensim stores it.
+            self.word_weights_ = sif_weights(
+                occurrences, n_tokens, self.sif_a, zipf_probabilities(n_words)
+            )
+            self._unseen_word_weight = np.float32(1.0)  # a / (a + 0)
 
     def _lookup_table(self, tokens: list) -> tuple[dict[str, int], np.ndarray]:
         """Return ``(key_to_index, vectors)``, the table ``tokens`` are pooled over.
 
-        Subclasses may extend it (e.g. with vectors computed for unknown words).
+        Subclasses may extend it (e.g. with vectors computed for unknown words)
+        by appending rows after those of ``wv_``; with a weighting, the extra rows
+        weigh as much as a word never seen in fit.
         """
         return self.wv_.key_to_index, self.wv_.vectors
 
-    def _pool(self, tokens: list) -> np.ndarray:
+    def _table_weights(self, n_rows: int) -> np.ndarray | None:
+        """Return the weight of each row of a lookup table of ``n_rows`` rows."""
+        weights = self.word_weights_
+        if weights is None or n_rows <= len(weights):
+            return weights
+        extra = np.full(n_rows - len(weights), self._unseen_word_weight, np.float32)
+        return np.concatenate([weights, extra])
+
+    def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
         key_to_index, vectors = self._lookup_table(tokens)
-        pooled, n_without_known = pool_documents(
-            tokens, key_to_index, vectors, pooling=self.pooling, norm=self.norm
+        pooled, n_without_known = pool_raw(
+            tokens,
+            key_to_index,
+            vectors,
+            pooling=self.pooling,
+            weights=self._table_weights(len(vectors)),
+            n_jobs=self.n_jobs,
         )
-        if n_without_known:
+        if n_without_known and warn:
             warn_user(
                 f"{n_without_known} of {len(tokens)} documents have no word in the "
                 "vocabulary (empty, or only unknown words); their rows are zeros."
             )
         return pooled
+
+    def _pool(self, tokens: list) -> np.ndarray:
+        return finish_rows(
+            self._pool_raw(tokens), components=self.components_, norm=self.norm
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -129,7 +199,7 @@ class _BaseEmbeddingVectorizer(
         X_new : ndarray of shape (n_documents, n_features_out), dtype float32
             One pooled vector per document.
         """
-        return self._pool(self._fit(X))
+        return self._fit(X, transform=True)
 
     def transform(self, X):
         """Return one pooled word-vector row per document.
@@ -155,7 +225,7 @@ class _BaseEmbeddingVectorizer(
     @property
     def _n_features_out(self) -> int:
         """Width of the output, used by ``get_feature_names_out``."""
-        return self.wv_.vector_size
+        return self.wv_.vector_size * POOLING_WIDTHS[self.pooling]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

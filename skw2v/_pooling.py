@@ -1,14 +1,19 @@
 """Vectorized pooling of tokenized documents over a table of word vectors.
 
-The whole computation is two steps, both in compiled code:
+The whole computation is a few steps, all in compiled code:
 
 1. token -> row id: one dictionary lookup per token through ``map`` (C speed,
    no Python-level loop body), collected by ``np.fromiter``;
-2. a sparse ``(n_documents, n_words)`` matrix of token counts times the dense
-   ``(n_words, vector_size)`` table gives the summed vectors of every document.
+2. a sparse ``(n_documents, n_words)`` matrix whose entries are the tokens'
+   weights (1 without weighting; a word repeated in a document appears once
+   per occurrence, and scipy sums the repeats) times the dense
+   ``(n_words, vector_size)`` table gives the weighted sums of every document;
+3. max pooling gathers the weighted rows of the known tokens and reduces each
+   document's segment with ``np.maximum.reduceat``.
 
-Documents are processed in chunks, so memory while pooling ``N`` documents is
-the output plus one chunk's ids, whatever ``N`` is.
+Documents are processed in chunks of a bounded number of tokens, so memory while
+pooling ``N`` documents is the output plus one chunk, whatever ``N`` is. The
+chunks can be spread over threads (``n_jobs``); the table is shared, not copied.
 """
 
 from __future__ import annotations
@@ -18,19 +23,37 @@ from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed, effective_n_jobs
 
-#: Documents pooled per chunk.
-CHUNK_SIZE = 20_000
+#: Pooling methods, and how many vector widths each one outputs.
+POOLING_WIDTHS = {"mean": 1, "sum": 1, "max": 1, "mean+max": 2}
+
+#: Bound on the floats gathered per chunk (max pooling), which sets the chunk
+#: size in tokens: 2**23 floats are 32 MiB.
+FLOATS_PER_CHUNK = 2**23
+
+#: Rows post-processed (component removal, normalization) at a time.
+ROWS_PER_BLOCK = 8192
 
 
-def document_token_matrix(
-    token_docs: Sequence[Sequence[str]], key_to_index: dict[str, int], n_words: int
-) -> sp.csr_matrix:
-    """Count the known tokens: ``M[i, j]`` = occurrences of word ``j`` in doc ``i``.
+def token_ids(
+    token_docs: Sequence[Sequence[str]], key_to_index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the row id of every token (-1 when unknown) and the documents' lengths.
 
-    Unknown tokens are dropped. Repeated tokens of a document appear as repeated
-    column indices, which scipy's products sum, so no sorting or de-duplication
-    is needed.
+    Parameters
+    ----------
+    token_docs : sequence of sequence of str
+        Tokenized documents.
+    key_to_index : dict
+        Word -> row of the vector table.
+
+    Returns
+    -------
+    ids : ndarray of shape (n_tokens,), dtype int64
+        The tokens of all documents, one after the other, as row ids.
+    lengths : ndarray of shape (n_documents,), dtype int64
+        Tokens per document (known or not).
     """
     lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
     ids = np.fromiter(
@@ -38,12 +61,145 @@ def document_token_matrix(
         dtype=np.int64,
         count=int(lengths.sum()),
     )
+    return ids, lengths
+
+
+def _known_tokens(ids: np.ndarray, lengths: np.ndarray):
+    """Drop unknown tokens: return their ids, each one's document, and CSR indptr."""
     known = ids >= 0
-    rows = np.repeat(np.arange(len(token_docs)), lengths)[known]
-    indptr = np.zeros(len(token_docs) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=len(token_docs)), out=indptr[1:])
-    data = np.ones(len(rows), dtype=np.float32)
-    return sp.csr_matrix((data, ids[known], indptr), shape=(len(token_docs), n_words))
+    rows = np.repeat(np.arange(len(lengths)), lengths)[known]
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(lengths)), out=indptr[1:])
+    return ids[known], rows, indptr
+
+
+def document_token_matrix(
+    token_docs: Sequence[Sequence[str]],
+    key_to_index: dict[str, int],
+    n_words: int,
+    weights: np.ndarray | None = None,
+) -> sp.csr_matrix:
+    """Return the weight matrix: ``M[i, j]`` = occurrences of word ``j`` in doc ``i``.
+
+    Unknown tokens are dropped. Repeated tokens of a document appear as repeated
+    column indices, which scipy's products sum, so no sorting or de-duplication
+    is needed. With ``weights``, every occurrence counts ``weights[j]`` instead
+    of 1.
+    """
+    ids, lengths = token_ids(token_docs, key_to_index)
+    ids, _, indptr = _known_tokens(ids, lengths)
+    data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
+    return sp.csr_matrix((data, ids, indptr), shape=(len(lengths), n_words))
+
+
+def _pool_chunk(
+    token_docs: Sequence[Sequence[str]],
+    key_to_index: dict[str, int],
+    table: np.ndarray,
+    weights: np.ndarray | None,
+    pooling: str,
+) -> tuple[np.ndarray, int]:
+    """Pool one chunk of documents (no post-processing)."""
+    n_docs, dim = len(token_docs), table.shape[1]
+    out = np.zeros((n_docs, dim * POOLING_WIDTHS[pooling]), dtype=np.float32)
+    ids, lengths = token_ids(token_docs, key_to_index)
+    ids, _, indptr = _known_tokens(ids, lengths)
+    n_known = np.diff(indptr)
+    data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
+    if pooling != "max":
+        counts = sp.csr_matrix((data, ids, indptr), shape=(n_docs, len(table)))
+        summed = out[:, :dim]
+        summed[...] = counts @ table
+        if pooling != "sum":
+            np.divide(summed, np.maximum(n_known, 1)[:, None], out=summed)
+    if pooling in ("max", "mean+max") and len(ids):
+        gathered = table[ids]
+        if weights is not None:
+            gathered *= data[:, None]
+        has_known = n_known > 0
+        out[has_known, -dim:] = np.maximum.reduceat(
+            gathered, indptr[:-1][has_known], axis=0
+        )
+    return out, int(np.count_nonzero(n_known == 0))
+
+
+def chunk_bounds(lengths: np.ndarray, tokens_per_chunk: int) -> list[tuple[int, int]]:
+    """Cut documents into consecutive chunks of about ``tokens_per_chunk`` tokens.
+
+    A chunk holds at most ``tokens_per_chunk`` tokens plus the length of its
+    last document (a document is never split).
+    """
+    if len(lengths) == 0:
+        return []
+    tokens_before = np.cumsum(lengths) - lengths
+    bucket = tokens_before // max(tokens_per_chunk, 1)
+    starts = np.flatnonzero(np.diff(bucket)) + 1
+    edges = [0, *starts.tolist(), len(lengths)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def pool_raw(
+    token_docs: Sequence[Sequence[str]],
+    key_to_index: dict[str, int],
+    vectors: np.ndarray,
+    *,
+    pooling: str = "mean",
+    weights: np.ndarray | None = None,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, int]:
+    """Pool each document's (weighted) word vectors, without post-processing.
+
+    See :func:`pool_documents` for the parameters; this is its first half.
+    """
+    table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float32)
+    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
+    bounds = chunk_bounds(lengths, max(FLOATS_PER_CHUNK // table.shape[1], 1024))
+    out = np.zeros(
+        (len(token_docs), table.shape[1] * POOLING_WIDTHS[pooling]), dtype=np.float32
+    )
+    tasks = (
+        delayed(_pool_chunk)(
+            token_docs[start:stop], key_to_index, table, weights, pooling
+        )
+        for start, stop in bounds
+    )
+    n_jobs = min(effective_n_jobs(n_jobs), max(len(bounds), 1))
+    if n_jobs == 1:
+        results = (task(*args, **kwargs) for task, args, kwargs in tasks)
+    else:
+        # Threads share the table and the vocabulary without copying them; the
+        # sparse product and the reductions release the GIL.
+        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+            tasks
+        )
+    n_without_known = 0
+    for (start, stop), (chunk, n_empty) in zip(bounds, results, strict=True):
+        out[start:stop] = chunk
+        n_without_known += n_empty
+    return out, n_without_known
+
+
+def finish_rows(
+    pooled: np.ndarray,
+    *,
+    components: np.ndarray | None = None,
+    norm: str | None = None,
+) -> np.ndarray:
+    """Remove the projection on ``components``, then normalize rows, in place.
+
+    Works through fixed blocks of rows, so that the result of a row never
+    depends on how many rows are finished together.
+    """
+    for start in range(0, len(pooled), ROWS_PER_BLOCK):
+        block = pooled[start : start + ROWS_PER_BLOCK]
+        if components is not None and len(components):
+            block -= (block @ components.T) @ components
+        if norm == "l2":
+            lengths = np.linalg.norm(block, axis=1)
+            np.divide(block, np.where(lengths > 0, lengths, 1)[:, None], out=block)
+    return pooled
 
 
 def pool_documents(
@@ -52,10 +208,15 @@ def pool_documents(
     vectors: np.ndarray,
     *,
     pooling: str = "mean",
+    weights: np.ndarray | None = None,
+    components: np.ndarray | None = None,
     norm: str | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    n_jobs: int | None = None,
 ) -> tuple[np.ndarray, int]:
     """Pool each document's word vectors into one float32 row.
+
+    Every known token contributes its word's vector times the word's weight;
+    unknown tokens are skipped.
 
     Parameters
     ----------
@@ -65,34 +226,133 @@ def pool_documents(
         Word -> row of ``vectors``.
     vectors : ndarray of shape (n_words, vector_size)
         The word vectors.
-    pooling : {"mean"}, default="mean"
-        How the vectors of a document's known words are combined.
+    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+        How a document's weighted vectors are combined: their sum divided by
+        the number of known tokens, their sum, their element-wise maximum, or
+        the mean and the maximum side by side (twice as wide).
+    weights : ndarray of shape (n_words,) or None, default=None
+        Weight of each word (row of ``vectors``); None weighs every word 1.
+    components : ndarray of shape (n_components, n_features_out) or None
+        Orthonormal directions whose projection is removed from every row.
     norm : {"l2"} or None, default=None
-        Scale every non-zero output row to unit Euclidean norm.
-    chunk_size : int, default=CHUNK_SIZE
-        Documents processed at a time.
+        Scale every non-zero output row to unit Euclidean norm (last step).
+    n_jobs : int or None, default=None
+        Threads over which the chunks are spread; None means 1.
 
     Returns
     -------
-    pooled : ndarray of shape (n_documents, vector_size), dtype float32
+    pooled : ndarray of shape (n_documents, n_features_out), dtype float32
         One row per document; zeros for a document with no known word.
     n_without_known : int
         How many documents had no known word.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2v._pooling import pool_documents
+    >>> vectors = np.array([[1.0, 0.0], [0.0, 2.0]], dtype=np.float32)
+    >>> docs = [["good", "movie", "movie"], ["unknown"]]
+    >>> pooled, n_empty = pool_documents(
+    ...     docs, {"good": 0, "movie": 1}, vectors, pooling="mean+max"
+    ... )
+    >>> pooled
+    array([[0.33333334, 1.3333334 , 1.        , 2.        ],
+           [0.        , 0.        , 0.        , 0.        ]], dtype=float32)
+    >>> n_empty
+    1
     """
-    n_docs = len(token_docs)
-    out = np.zeros((n_docs, vectors.shape[1]), dtype=np.float32)
-    n_without_known = 0
-    table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
-    for start in range(0, n_docs, chunk_size):
-        stop = min(start + chunk_size, n_docs)
-        counts = document_token_matrix(token_docs[start:stop], key_to_index, len(table))
-        n_known = np.diff(counts.indptr)
-        n_without_known += int(np.count_nonzero(n_known == 0))
-        chunk = out[start:stop]
-        chunk[...] = counts @ table
-        if pooling == "mean":
-            np.divide(chunk, np.maximum(n_known, 1)[:, None], out=chunk)
-        if norm == "l2":
-            lengths = np.linalg.norm(chunk, axis=1)
-            np.divide(chunk, np.where(lengths > 0, lengths, 1)[:, None], out=chunk)
-    return out, n_without_known
+    pooled, n_without_known = pool_raw(
+        token_docs,
+        key_to_index,
+        vectors,
+        pooling=pooling,
+        weights=weights,
+        n_jobs=n_jobs,
+    )
+    return finish_rows(pooled, components=components, norm=norm), n_without_known
+
+
+# -- what weighting and component removal learn in fit -------------------------------
+
+
+def word_statistics(
+    token_docs: Sequence[Sequence[str]], key_to_index: dict[str, int], n_words: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Count, for every word of the table, its documents and its occurrences.
+
+    Returns
+    -------
+    document_frequency : ndarray of shape (n_words,), dtype int64
+        Number of documents that contain the word.
+    occurrences : ndarray of shape (n_words,), dtype int64
+        Number of times the word occurs in all documents.
+    n_tokens : int
+        Number of tokens in all documents, known words or not.
+    """
+    document_frequency = np.zeros(n_words, dtype=np.int64)
+    occurrences = np.zeros(n_words, dtype=np.int64)
+    n_tokens = 0
+    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
+    for start, stop in chunk_bounds(lengths, FLOATS_PER_CHUNK // 8):
+        ids, chunk_lengths = token_ids(token_docs[start:stop], key_to_index)
+        n_tokens += int(chunk_lengths.sum())
+        ids, rows, _ = _known_tokens(ids, chunk_lengths)
+        occurrences += np.bincount(ids, minlength=n_words)
+        distinct = np.unique(rows * n_words + ids) % n_words
+        document_frequency += np.bincount(distinct, minlength=n_words)
+    return document_frequency, occurrences, n_tokens
+
+
+def idf_weights(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    """Smooth inverse document frequency, as scikit-learn's ``TfidfTransformer``.
+
+    ``idf = ln((1 + n) / (1 + df)) + 1``: a word in no training document gets
+    ``ln(1 + n) + 1``, the largest weight.
+    """
+    return (np.log((1 + n_documents) / (1 + document_frequency)) + 1).astype(np.float32)
+
+
+def zipf_probabilities(n_words: int) -> np.ndarray:
+    """Word probabilities from frequency rank alone, by Zipf's law.
+
+    The word at rank ``r`` (0 for the most frequent) gets ``1 / ((r + 1) H)``,
+    with ``H`` the ``n_words``-th harmonic number, so that they sum to 1.
+    """
+    inverse_ranks = 1.0 / np.arange(1, n_words + 1)
+    return inverse_ranks / inverse_ranks.sum()
+
+
+def sif_weights(
+    occurrences: np.ndarray, n_tokens: int, a: float, fallback: np.ndarray
+) -> np.ndarray:
+    """Smooth inverse frequency ``a / (a + p(w))`` (Arora, Liang & Ma, 2017).
+
+    ``p(w)`` is the word's share of the ``n_tokens`` training tokens; words
+    that never occur take their probability from ``fallback`` instead.
+    """
+    seen = occurrences > 0
+    probability = np.where(seen, occurrences / max(n_tokens, 1), fallback)
+    return (a / (a + probability)).astype(np.float32)
+
+
+def principal_components(pooled: np.ndarray, n_components: int) -> np.ndarray:
+    """Return the first right singular vectors of ``pooled``, not centered.
+
+    As in Arora, Liang & Ma (2017), the rows are not centered: the directions
+    are the top eigenvectors of ``pooled.T @ pooled`` (accumulated in float64 by
+    blocks of rows), sign-fixed so that their largest coordinate is positive.
+
+    Returns
+    -------
+    components : ndarray of shape (n_components, n_features), dtype float32
+        Orthonormal rows, the strongest direction first.
+    """
+    gram = np.zeros((pooled.shape[1],) * 2)
+    for start in range(0, len(pooled), ROWS_PER_BLOCK):
+        block = pooled[start : start + ROWS_PER_BLOCK].astype(np.float64)
+        gram += block.T @ block
+    _, eigenvectors = np.linalg.eigh(gram)  # ascending eigenvalues
+    components = eigenvectors[:, ::-1][:, :n_components].T
+    strongest = np.argmax(np.abs(components), axis=1)
+    signs = np.sign(components[np.arange(n_components), strongest])
+    return (components * signs[:, None]).astype(np.float32)

@@ -116,7 +116,8 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         Sample the effective window size uniformly from ``[1, window]`` for each
         word, as the original word2vec does.
     n_jobs : int or None, default=None
-        Worker threads for training. None means 1, which together with an int
+        Worker threads for training, and for pooling in ``transform`` (where
+        results do not depend on it). None means 1, which together with an int
         ``random_state`` makes training reproducible; -1 means all CPUs.
         With more than one thread the order in which threads update the shared
         vectors varies from run to run, so vectors differ slightly between runs
@@ -125,8 +126,30 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         Seed of the vector initialisation and of the sampling during training.
         An int is passed to gensim as ``seed`` unchanged. With an int and one
         worker, two fits give bit-identical vectors, also in different processes.
-    pooling : {"mean"}, default="mean"
-        How the vectors of a document's known words are combined.
+    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+        How the (weighted) vectors of a document's known words are combined:
+        ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
+        adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
+        puts the mean and the maximum side by side (twice as many columns).
+    weighting : {"tfidf", "sif"} or None, default=None
+        Scale each token's vector before pooling. ``"tfidf"``: by the word's
+        smooth inverse document frequency in the training documents,
+        ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
+        document counts each time, which makes the term frequency). ``"sif"``:
+        by the smooth inverse frequency ``sif_a / (sif_a + p(w))`` of Arora,
+        Liang & Ma (2017), ``p(w)`` being the word's share of the training
+        tokens; words of the vectors absent from the training documents get
+        ``p(w)`` from their frequency rank in the vectors by Zipf's law
+        (``1 / ((rank + 1) H)``, ``H`` the harmonic number of the vocabulary
+        size). None weighs every token 1.
+    sif_a : float, default=1e-3
+        The ``a`` of ``weighting="sif"``: the smaller, the more frequent words
+        are played down.
+    remove_components : int, default=0
+        Remove from every output row its projection on the first
+        ``remove_components`` principal directions of the training documents'
+        pooled vectors (learned in fit, not centered, as Arora, Liang & Ma do);
+        combined with ``weighting="sif"`` this is their SIF embedding.
     norm : {"l2"} or None, default=None
         If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
     lowercase : bool, default=True
@@ -153,6 +176,11 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         ``wv_.most_similar(positive=[...], negative=[...])``.
     model_ : gensim.models.Word2Vec
         The trained model with its training state; only when ``keep_model=True``.
+    word_weights_ : ndarray of shape (n_words,) or None
+        The weight of each word of ``wv_`` (in its row order); None without
+        ``weighting``.
+    components_ : ndarray of shape (remove_components, n_features_out)
+        The directions removed from every output row.
 
     See Also
     --------
@@ -224,6 +252,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         n_jobs=None,
         random_state=None,
         pooling="mean",
+        weighting=None,
+        sif_a=1e-3,
+        remove_components=0,
         norm=None,
         lowercase=True,
         token_pattern=DEFAULT_TOKEN_PATTERN,
@@ -249,6 +280,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.pooling = pooling
+        self.weighting = weighting
+        self.sif_a = sif_a
+        self.remove_components = remove_components
         self.norm = norm
         self.lowercase = lowercase
         self.token_pattern = token_pattern
