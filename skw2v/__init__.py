@@ -6,12 +6,20 @@ The public API:
   vector per document;
 - :class:`AvgWord2VecTransformer` pools documents over word vectors you already
   have;
+- :func:`load_vectors` loads pretrained vectors once per process (word2vec,
+  GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
 - :mod:`skw2v.datasets` holds the bundled movie-review data.
 """
 
 from ._average import AvgWord2VecTransformer
+from ._loading import load_vectors
 from ._word2vec import Word2VecVectorizer
 
 __version__ = "0.1.0"
 
-__all__ = ["AvgWord2VecTransformer", "Word2VecVectorizer", "__version__"]
+__all__ = [
+    "AvgWord2VecTransformer",
+    "Word2VecVectorizer",
+    "__version__",
+    "load_vectors",
+]

@@ -1,0 +1,664 @@
+"""Loading pretrained word vectors once per process, and mapping them afterwards.
+
+:func:`load_vectors` reads every common word-vector file format, detected from
+the file's bytes rather than its name. Two layers keep a big table (the Google
+News vectors are 3.6 GB) from being read more than once:
+
+1. a per-process **registry**, keyed by the resolved file and its size,
+   modification time, ``limit`` and ``binary``: every later request in the
+   process (every clone in a grid search) gets the very same object back;
+2. an on-disk **cache**: the first parse writes the table as a ``.npy`` file
+   plus its vocabulary; later loads, in any process (such as the joblib workers
+   of ``GridSearchCV(n_jobs=2)``), map that file read-only instead of parsing.
+   Mapped pages are shared by all processes through the operating system.
+
+Cache entries are written in a temporary directory and renamed into place,
+with a small manifest written last, so a reader never sees half an entry and
+two processes building the same entry at once do not disturb each other. A
+damaged entry (missing manifest, wrong sizes, vocabulary checksum mismatch) or
+a stale one (the source file changed) is detected and rebuilt.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+import uuid
+import zlib
+from collections import Counter
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from ._base import warn_user
+from ._compat import Interval, validate_params
+from ._vectors import as_keyed_vectors
+
+#: Bumped whenever the layout of a cache entry changes.
+CACHE_VERSION = 1
+
+#: First four bytes of a Facebook fastText ``.bin`` model (int32 magic number).
+_FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
+
+#: Bytes read from the start of a file to recognize its format.
+_SNIFF_BYTES = 1 << 20
+
+#: Entries checked when sniffing (enough to catch a header with wrong dims).
+_SNIFF_ENTRIES = 20
+
+_FORMAT_NAMES = {
+    "word2vec-binary": "word2vec binary",
+    "word2vec-text": "word2vec text",
+    "glove": "GloVe text (no header)",
+    "fasttext": "Facebook fastText binary",
+    "gensim": "gensim KeyedVectors (pickle)",
+}
+
+_registry: dict[tuple, KeyedVectors] = {}
+_registry_lock = threading.Lock()
+
+#: How often this process parsed a file, mapped a cache entry or reused the
+#: registry; read by the tests and the benchmark.
+load_counts: Counter = Counter()
+
+
+# -- where the cache lives ----------------------------------------------------------
+
+
+def resolve_cache_dir(cache_dir=None) -> Path | None:
+    """Return the cache directory to use, or None when caching is disabled.
+
+    ``None`` (or ``True``) means the per-user default: ``$SKW2V_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/skw2v``, else ``~/.cache/skw2v``. ``False`` disables
+    the cache; any other value is the directory itself.
+    """
+    if cache_dir is False:
+        return None
+    if cache_dir is None or cache_dir is True:
+        if os.environ.get("SKW2V_CACHE_DIR"):
+            return Path(os.environ["SKW2V_CACHE_DIR"]).expanduser()
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+        return base / "skw2v"
+    return Path(os.fspath(cache_dir)).expanduser()
+
+
+# -- public entry point ----------------------------------------------------------------
+
+
+@validate_params(
+    {
+        "vectors": "no_validation",  # checked below with a clear message
+        "binary": ["boolean", None],
+        "limit": [Interval(Integral, 1, None, closed="left"), None],
+        "cache_dir": [str, os.PathLike, "boolean", None],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0):
+    """Load word vectors from a file (once per process) or accept loaded ones.
+
+    The format is detected from the file's bytes: word2vec binary (also
+    gzip-compressed), word2vec text with its "count dims" header (``.txt``,
+    ``.vec``), GloVe text without a header, gensim's own saved ``KeyedVectors``
+    and Facebook fastText ``.bin`` models (whose subword n-grams give vectors to
+    words they never saw). A local path never touches the network.
+
+    Loading the same unchanged file again in the same process returns the same
+    object. The first parse also writes a memory-mappable copy to the cache, so
+    that other processes map it in a fraction of the parse time.
+
+    Parameters
+    ----------
+    vectors : str, PathLike, KeyedVectors, gensim model or fitted skw2v estimator
+        A file, or vectors already in memory (returned as they are, not copied).
+    binary : bool or None, default=None
+        Whether a word2vec file is binary; None detects it.
+    limit : int or None, default=None
+        Keep only the first ``limit`` words of a word2vec or GloVe file (the
+        most frequent ones, in the usual files), as gensim's ``limit`` does.
+    cache_dir : str, PathLike, bool or None, default=None
+        Where the memory-mappable copies are kept. None (or True) means
+        ``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``, else
+        ``~/.cache/skw2v``; False disables the cache.
+    verbose : int, default=0
+        Report progress while parsing a file (a tqdm bar when installed).
+
+    Returns
+    -------
+    KeyedVectors
+        The word vectors. Vectors mapped from the cache are read-only.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    IsADirectoryError
+        The path is a directory.
+    ValueError
+        The file is empty, truncated, inconsistent or of an unknown format.
+    TypeError
+        ``vectors`` is neither a path nor word vectors.
+
+    Notes
+    -----
+    gensim's own ``.model``/``.kv`` files are pickles: loading one runs code
+    stored in it, so only load such files from sources you trust. The word2vec,
+    GloVe and fastText formats contain only data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> from skw2v import load_vectors
+    >>> wv = KeyedVectors(vector_size=2)
+    >>> wv.add_vectors(["good", "bad"], np.array([[1.0, 0.0], [-1.0, 0.0]]))
+    >>> path = getfixture("tmp_path") / "tiny.txt"
+    >>> wv.save_word2vec_format(str(path))
+    >>> loaded = load_vectors(path, cache_dir=False)
+    >>> loaded.index_to_key, loaded["bad"]
+    (['good', 'bad'], array([-1.,  0.], dtype=float32))
+    >>> load_vectors(path, cache_dir=False) is loaded  # loaded once per process
+    True
+    """
+    if not isinstance(vectors, (str, os.PathLike)):
+        if limit is not None:
+            raise ValueError(
+                "limit applies to vectors read from a file; for vectors already "
+                "in memory, pass the words you want to keep instead."
+            )
+        return as_keyed_vectors(vectors)
+    path = _check_path(vectors)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, limit, binary)
+    with _registry_lock:
+        if key in _registry:
+            load_counts["registry"] += 1
+            return _registry[key]
+        kv = _load_file(path, stat, key, cache_dir=cache_dir, verbose=verbose)
+        _registry[key] = kv
+        return kv
+
+
+def clear_registry() -> None:
+    """Forget every table loaded in this process (the cache on disk stays)."""
+    with _registry_lock:
+        _registry.clear()
+
+
+def file_fingerprint(path) -> dict:
+    """Describe a file by its size and a checksum of its first and last MiB.
+
+    Unlike the modification time, this survives copying the file to another
+    machine, so a pickled estimator can check that it finds the same vectors.
+    """
+    path = Path(os.fspath(path))
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as fh:
+        digest.update(fh.read(1 << 20))
+        if size > 2 << 20:
+            fh.seek(-(1 << 20), os.SEEK_END)
+            digest.update(fh.read())
+    return {"size": size, "sha256_ends": digest.hexdigest()}
+
+
+# -- checking the path and recognizing the format -----------------------------------
+
+
+def _check_path(vectors) -> Path:
+    path = Path(os.fspath(vectors)).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"Word-vector file not found: {str(path)!r}. Check the path (it is "
+            f"relative to the working directory {os.getcwd()!r})."
+        )
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a directory; pass the word-vector file inside it "
+            "(e.g. a .bin, .txt, .vec or .kv file)."
+        )
+    if path.stat().st_size == 0:
+        raise ValueError(f"Word-vector file {str(path)!r} is empty (0 bytes).")
+    return path
+
+
+def _read_head(path: Path) -> tuple[bytes, bool, bool]:
+    """Return the first bytes (decompressed), whether gzip, whether all of it."""
+    with open(path, "rb") as fh:
+        raw = fh.read(_SNIFF_BYTES)
+    if not raw.startswith(b"\x1f\x8b"):
+        return raw, False, len(raw) < _SNIFF_BYTES
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+            complete = len(head) < _SNIFF_BYTES
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(
+            f"{str(path)!r} looks gzip-compressed but cannot be decompressed "
+            f"({exc}); the download is probably incomplete or damaged."
+        ) from exc
+    return head, True, complete
+
+
+def _is_float(field: bytes) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _complete_lines(head: bytes, complete: bool) -> list[bytes]:
+    lines = head.split(b"\n")
+    if not complete:
+        lines = lines[:-1]  # the last one may be cut in the middle
+    return [line for line in lines if line.strip()]
+
+
+def _detect_format(path: Path, binary: bool | None) -> tuple[str, dict]:
+    """Recognize the format from the file's first bytes; check its first entries."""
+    head, compressed, complete = _read_head(path)
+    if head.startswith(_FASTTEXT_MAGIC):
+        return "fasttext", {}
+    if head.startswith(b"\x80") and not compressed:
+        return "gensim", {}
+    first_line, newline, rest = head.partition(b"\n")
+    header = re.fullmatch(rb"\s*(\d+)\s+(\d+)\s*", first_line)
+    if header and newline:
+        n_words, dims = map(int, header.groups())
+        if n_words == 0 or dims == 0:
+            raise ValueError(
+                f"The header of {str(path)!r} announces {n_words} words of {dims} "
+                "dimensions: the file holds no vectors."
+            )
+        info = {"n_words": n_words, "dims": dims}
+        if binary is None:
+            lines = _complete_lines(rest, complete)
+            binary = not (lines and _text_entry_ok(lines[0], dims))
+        if binary:
+            _check_binary_entries(path, rest, n_words, dims, complete)
+            return "word2vec-binary", info
+        _check_text_entries(path, _complete_lines(rest, complete), dims, header=True)
+        return "word2vec-text", info
+    lines = _complete_lines(head, complete)
+    fields = lines[0].split() if lines else []
+    if len(fields) >= 2 and all(map(_is_float, fields[1:])):
+        if binary:
+            raise ValueError(
+                f"binary=True, but {str(path)!r} is a text file without the "
+                "'count dims' header (GloVe style); pass binary=None or False."
+            )
+        _check_text_entries(path, lines, len(fields) - 1, header=False)
+        return "glove", {"dims": len(fields) - 1}
+    raise ValueError(
+        f"Could not recognize the format of {str(path)!r}. Supported: word2vec "
+        "binary (optionally .gz), word2vec text with a 'count dims' header "
+        "(.txt/.vec), GloVe text, gensim KeyedVectors saved with .save(), and "
+        "Facebook fastText .bin models. The file may also be damaged."
+    )
+
+
+def _text_entry_ok(line: bytes, dims: int) -> bool:
+    fields = line.split()
+    return len(fields) == dims + 1 and all(map(_is_float, fields[1:]))
+
+
+def _check_text_entries(path: Path, lines: list[bytes], dims: int, *, header: bool):
+    for number, line in enumerate(lines[:_SNIFF_ENTRIES], start=2 if header else 1):
+        n_values = len(line.split()) - 1
+        if n_values != dims:
+            announced = "its header says" if header else "its first line has"
+            raise ValueError(
+                f"{str(path)!r}: line {number} has {n_values} values but "
+                f"{announced} {dims} dimensions. The file is damaged or not a "
+                "word-vector file."
+            )
+
+
+def _check_binary_entries(
+    path: Path, body: bytes, n_words: int, dims: int, complete: bool
+) -> None:
+    """Walk the first entries of a binary file with the header's sizes."""
+    position = 0
+    for entry in range(min(n_words, _SNIFF_ENTRIES)):
+        space = body.find(b" ", position)
+        if space < 0:
+            if complete:
+                _raise_truncated(path, n_words, dims, found=entry)
+            return
+        word = body[position:space].lstrip(b"\n")
+        if not word or any(byte < 32 or byte == 127 for byte in word):
+            raise ValueError(
+                f"{str(path)!r}: entry {entry + 1} does not start where the header "
+                f"({n_words} words x {dims} dimensions) says it should; the header "
+                "disagrees with the rows, or this is not a word2vec binary file "
+                "(for a text file pass binary=False)."
+            )
+        position = space + 1 + 4 * dims
+        if position > len(body):
+            if complete:
+                _raise_truncated(path, n_words, dims, found=entry)
+            return
+
+
+def _raise_truncated(path: Path, n_words: int, dims: int, found=None):
+    found = "" if found is None else f" (only {found} complete entries)"
+    raise ValueError(
+        f"{str(path)!r} is truncated or damaged: its header announces {n_words} "
+        f"words of {dims} dimensions, but the file ends before that{found}. "
+        "Download or copy it again, or pass limit=N to read only the first N words."
+    )
+
+
+# -- parsing --------------------------------------------------------------------
+
+
+class _Progress:
+    """Show how far a parse has read a file, polling the shared file offset."""
+
+    def __init__(self, fd: int, total: int, label: str):
+        self.fd, self.total, self.label = fd, total, label
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            tqdm = None
+        bar = (
+            tqdm(total=self.total, desc=self.label, unit="B", unit_scale=True)
+            if tqdm
+            else None
+        )
+        shown = 0
+        while not self.done.wait(0.2 if bar else 2.0):
+            position = self._position()
+            if bar is not None:
+                bar.update(position - bar.n)
+            elif position - shown >= self.total / 10:
+                shown = position
+                print(
+                    f"[skw2v] {self.label}: {100 * position / self.total:.0f}%",
+                    file=sys.stderr,
+                )
+        if bar is not None:
+            bar.update(self.total - bar.n)
+            bar.close()
+
+    def _position(self) -> int:
+        try:
+            return min(os.lseek(self.fd, 0, os.SEEK_CUR), self.total)
+        except OSError:
+            return self.total
+
+
+def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
+    """Read the file with gensim, turning its exceptions into clear messages."""
+    load_counts["parsed"] += 1
+    if fmt == "gensim":
+        kv = as_keyed_vectors(KeyedVectors.load(str(path), mmap="r"))
+        if limit is not None and limit < len(kv):
+            small = KeyedVectors(kv.vector_size, count=0, dtype=kv.vectors.dtype)
+            small.add_vectors(kv.index_to_key[:limit], kv.vectors[:limit])
+            kv = small
+        return kv
+    if fmt == "fasttext":
+        if limit is not None:
+            raise ValueError(
+                "limit cannot be used with a Facebook fastText .bin model (its "
+                "subword n-grams belong to the whole vocabulary); load the .vec "
+                "file of the same model to keep only the first words."
+            )
+        from gensim.models.fasttext import load_facebook_vectors
+
+        try:
+            return load_facebook_vectors(str(path))
+        except NotImplementedError as exc:
+            raise ValueError(
+                f"{str(path)!r} is a supervised fastText model (a text classifier), "
+                "which gensim cannot read; use the word vectors of an unsupervised "
+                f"model, or the .vec file written next to it ({exc})."
+            ) from exc
+        except (EOFError, ValueError, OSError) as exc:
+            raise ValueError(
+                f"Could not read the fastText model {str(path)!r}: {exc}. The file "
+                "is truncated or damaged."
+            ) from exc
+
+    options = {
+        "binary": fmt == "word2vec-binary",
+        "limit": limit,
+        "no_header": fmt == "glove",
+        "unicode_errors": _RECORDING_REPLACE,
+    }
+    del _undecodable[:]
+    try:
+        if verbose and fmt != "glove" and not _is_gzip(path):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                with _Progress(fd, path.stat().st_size, f"loading {path.name}"):
+                    kv = KeyedVectors.load_word2vec_format(fd, **options)
+            finally:
+                os.close(fd)
+        else:
+            kv = KeyedVectors.load_word2vec_format(str(path), **options)
+    except EOFError as exc:
+        if "n_words" not in info:
+            raise ValueError(f"{str(path)!r} is truncated or damaged.") from exc
+        _raise_truncated(path, info["n_words"], info["dims"])
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"Could not read {str(path)!r} as {_FORMAT_NAMES[fmt]}: the rows do "
+            f"not match the {'header' if 'n_words' in info else 'first line'} "
+            f"({exc}). The file is damaged, or pass binary=... explicitly."
+        ) from exc
+    _warn_replaced_characters(path, kv)
+    return kv
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+#: Name of the decoding error handler that replaces like "replace" and records.
+_RECORDING_REPLACE = "skw2v-record-replace"
+_undecodable: list[bytes] = []
+
+
+def _record_and_replace(error: UnicodeDecodeError) -> tuple[str, int]:
+    _undecodable.append(error.object)
+    return "\ufffd", error.end
+
+
+codecs.register_error(_RECORDING_REPLACE, _record_and_replace)
+
+
+def _warn_replaced_characters(path: Path, kv: KeyedVectors) -> None:
+    if not _undecodable:
+        return
+    damaged = [key for key in kv.index_to_key if "\ufffd" in key]
+    examples = ", ".join(map(repr, damaged[:3]))
+    warn_user(
+        f"{len(set(_undecodable))} words in {str(path)!r} contain bytes that are "
+        f"not valid UTF-8 (e.g. {examples}); those bytes were replaced with U+FFFD, "
+        "as gensim does with unicode_errors='replace'. Such words were usually cut "
+        "in the middle of a character, or written in another encoding."
+    )
+    del _undecodable[:]
+
+
+# -- the disk cache -----------------------------------------------------------------
+
+
+def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
+    binary, limit = key[4], key[3]
+    fmt, info = _detect_format(path, binary)
+    root = resolve_cache_dir(cache_dir)
+    if fmt == "gensim" or root is None:  # gensim's own files are mapped already
+        return _parse(path, fmt, info, limit=limit, verbose=verbose)
+
+    manifest = {
+        "version": CACHE_VERSION,
+        "source": key[0],
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "limit": limit,
+        "binary": binary,
+        "format": fmt,
+    }
+    source_dir = root / f"vectors-v{CACHE_VERSION}" / _digest(key[0])
+    entry = source_dir / _digest(json.dumps(manifest, sort_keys=True))
+    kv = _read_entry(entry, manifest)
+    if kv is not None:
+        load_counts["mapped"] += 1
+        return kv
+    kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
+    try:
+        _write_entry(entry, manifest, kv)
+    except OSError as exc:
+        warn_user(
+            f"Could not write the vector cache in {str(root)!r} ({exc}); the "
+            "vectors are used from memory. Set cache_dir=False (or the "
+            "SKW2V_CACHE_DIR environment variable) to silence this."
+        )
+        return kv
+    _remove_stale_siblings(source_dir, entry, manifest)
+    mapped = _read_entry(entry, manifest)
+    return kv if mapped is None else mapped
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _read_entry(entry: Path, expected: dict) -> KeyedVectors | None:
+    """Map a cache entry; return None when it is missing, damaged or stale."""
+    manifest_path = entry / "manifest.json"
+    if not manifest_path.exists():
+        if entry.exists():
+            _discard(entry, "it has no manifest (an interrupted write)")
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if {k: manifest.get(k) for k in expected} != expected:
+            _discard(entry, "it was made from another version of the file")
+            return None
+        for name, size in manifest["files"].items():
+            if (entry / name).stat().st_size != size:
+                raise ValueError(f"{name} has the wrong size")
+        if manifest["format"] == "fasttext":
+            from gensim.models.fasttext import FastTextKeyedVectors
+
+            return FastTextKeyedVectors.load(str(entry / "fasttext.kv"), mmap="r")
+        keys_bytes = (entry / "keys.json").read_bytes()
+        if hashlib.sha256(keys_bytes).hexdigest() != manifest["keys_sha256"]:
+            raise ValueError("the vocabulary checksum does not match")
+        vectors = np.load(entry / "vectors.npy", mmap_mode="r")
+        return _keyed_vectors(json.loads(keys_bytes), vectors)
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+        _discard(entry, f"it is damaged ({exc})")
+        return None
+
+
+def _keyed_vectors(keys: list[str], vectors: np.ndarray) -> KeyedVectors:
+    if len(keys) != len(vectors):
+        raise ValueError(f"{len(keys)} words but {len(vectors)} vectors")
+    kv = KeyedVectors(vectors.shape[1], count=0, dtype=vectors.dtype)
+    enabled = gc.isenabled()
+    gc.disable()  # a million small objects would trigger many useless passes
+    try:
+        kv.index_to_key = keys
+        kv.key_to_index = dict(zip(keys, range(len(keys)), strict=True))
+    finally:
+        if enabled:
+            gc.enable()
+    kv.vectors = vectors
+    return kv
+
+
+def _write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
+    """Build the entry in a temporary directory, then rename it into place."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = entry.parent / f".tmp-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        if manifest["format"] == "fasttext":
+            kv.save(str(tmp / "fasttext.kv"))
+            extra = {}
+        else:
+            keys_bytes = json.dumps(kv.index_to_key, ensure_ascii=False).encode()
+            (tmp / "keys.json").write_bytes(keys_bytes)
+            np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors))
+            extra = {
+                "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+                "n_words": len(kv),
+                "vector_size": kv.vector_size,
+            }
+        files = {p.name: p.stat().st_size for p in tmp.iterdir()}
+        complete = {**manifest, **extra, "files": files, "written": time.time()}
+        (tmp / "manifest.json").write_text(json.dumps(complete), encoding="utf-8")
+        try:
+            os.replace(tmp, entry)
+        except OSError:
+            # Another process finished the same entry first: keep theirs when
+            # it is sound, otherwise replace it with ours.
+            if _read_entry(entry, manifest) is None:
+                os.replace(tmp, entry)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _discard(entry: Path, reason: str) -> None:
+    """Move a bad entry out of the way (atomically), then delete it."""
+    warn_user(f"Rebuilding the vector cache entry {str(entry)!r}: {reason}.")
+    trash = entry.parent / f".trash-{entry.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        os.replace(entry, trash)
+    except OSError:
+        return  # another process moved it already
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _remove_stale_siblings(source_dir: Path, entry: Path, manifest: dict) -> None:
+    """Delete the entries made from an older version of the same file."""
+    for sibling in source_dir.iterdir():
+        if sibling == entry or sibling.name.startswith("."):
+            continue
+        try:
+            other = json.loads((sibling / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (other.get("size"), other.get("mtime_ns")) != (
+            manifest["size"],
+            manifest["mtime_ns"],
+        ):
+            trash = source_dir / f".trash-{sibling.name}-{uuid.uuid4().hex[:8]}"
+            try:
+                os.replace(sibling, trash)
+            except OSError:
+                continue
+            shutil.rmtree(trash, ignore_errors=True)
