@@ -126,8 +126,8 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
         if isinstance(doc, str):
             continue
         if isinstance(doc, (list, tuple)):
-            if not set(map(type, doc)) <= {str}:
-                bad = next(t for t in doc if not isinstance(t, str))
+            bad = next((t for t in doc if not isinstance(t, str)), None)
+            if bad is not None:  # (str subclasses such as numpy.str_ are fine)
                 raise TypeError(
                     f"Tokenized document at {_row_name(position, labels)} contains "
                     f"a {type(bad).__name__} ({bad!r}); every token must be a str."
