@@ -434,6 +434,15 @@ class _Vocabulary:
 # -- word similarity ----------------------------------------------------------------
 
 
+class _TooFewPairs(ValueError):
+    """Too few pairs of a similarity dataset are known for a correlation."""
+
+    def __init__(self, message: str, *, n_found: int, n_pairs: int):
+        super().__init__(message)
+        self.n_found = n_found
+        self.n_pairs = n_pairs
+
+
 @validate_params(
     {**_PARAMS, "dataset": [str, os.PathLike]}, prefer_skip_nested_validation=True
 )
@@ -519,11 +528,13 @@ def evaluate_similarity(
     found = (rows_a >= 0) & (rows_b >= 0)
     n_found = int(found.sum())
     if n_found < 2:
-        raise ValueError(
+        raise _TooFewPairs(
             f"Only {n_found} of the {len(gold)} pairs of {name} have both words "
             f"in the vocabulary ({len(vocabulary.canonical)} words searched), too "
             "few for a correlation. Train on more text or lower min_count, or "
-            "check the words' case (case_insensitive=True)."
+            "check the words' case (case_insensitive=True).",
+            n_found=n_found,
+            n_pairs=len(gold),
         )
     unit = vocabulary.unit
     cosines = np.einsum("ij,ij->i", unit[rows_a[found]], unit[rows_b[found]])
