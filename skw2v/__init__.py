@@ -6,6 +6,8 @@ The public API:
   vector per document;
 - :class:`AvgWord2VecTransformer` pools documents over word vectors you already
   have;
+- :class:`PretrainedEmbeddingVectorizer` pools documents over pretrained vectors
+  from a file (Google News, GloVe, fastText) or memory;
 - :func:`load_vectors` loads pretrained vectors once per process (word2vec,
   GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
 - :mod:`skw2v.datasets` holds the bundled movie-review data.
@@ -13,12 +15,14 @@ The public API:
 
 from ._average import AvgWord2VecTransformer
 from ._loading import load_vectors
+from ._pretrained import PretrainedEmbeddingVectorizer
 from ._word2vec import Word2VecVectorizer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AvgWord2VecTransformer",
+    "PretrainedEmbeddingVectorizer",
     "Word2VecVectorizer",
     "__version__",
     "load_vectors",

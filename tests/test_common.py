@@ -4,14 +4,24 @@ import pytest
 from sklearn.utils import estimator_checks as sk_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
+from skw2v import (
+    AvgWord2VecTransformer,
+    PretrainedEmbeddingVectorizer,
+    Word2VecVectorizer,
+)
 from skw2v.utils.estimator_checks import check_id, text_estimator_checks
 
 
 def _estimators():
     # Small, fast settings; every parameter is still validated and used.
     vectorizer = Word2VecVectorizer(vector_size=16, min_count=2, epochs=3)
-    return [vectorizer, AvgWord2VecTransformer(vectors=_pretrained_vectorizer())]
+    pretrained = _pretrained_vectorizer()
+    return [
+        vectorizer,
+        AvgWord2VecTransformer(vectors=pretrained),
+        # In-memory vectors: no file, so no cache is written anywhere.
+        PretrainedEmbeddingVectorizer(vectors=pretrained.wv_),
+    ]
 
 
 def _pretrained_vectorizer():

@@ -1,0 +1,377 @@
+"""``PretrainedEmbeddingVectorizer``: pool documents over pretrained word vectors."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections import Counter
+from itertools import chain
+from numbers import Integral
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from ._base import _BaseEmbeddingVectorizer
+from ._compat import Interval
+from ._loading import file_fingerprint, load_vectors
+from ._text import DEFAULT_TOKEN_PATTERN
+
+#: Per table: lowercase form -> its most frequent casing, for the forms that
+#: are not keys themselves. Built once per table and process, on first use.
+_casing_aliases: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def casing_aliases(wv: KeyedVectors) -> dict[str, str]:
+    """Map each lowercase form missing from ``wv`` to its most frequent casing.
+
+    "paris" -> "Paris" when the table has "Paris" but not "paris". Among
+    several casings the one with the lowest index wins (the most frequent one
+    in the usual files, which are sorted by frequency).
+    """
+    aliases = _casing_aliases.get(wv)
+    if aliases is None:
+        keys = wv.index_to_key
+        lowered = list(map(str.lower, keys))
+        # Iterating backwards lets the lowest index write last, so it wins.
+        aliases = dict(zip(reversed(lowered), reversed(keys), strict=True))
+        for key in wv.key_to_index.keys() & aliases.keys():
+            del aliases[key]
+        _casing_aliases[wv] = aliases
+    return aliases
+
+
+def _is_path(vectors) -> bool:
+    return isinstance(vectors, (str, os.PathLike))
+
+
+class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
+    r"""Turn documents into sentence vectors with pretrained word vectors.
+
+    The vectors come from a file (word2vec binary or text, GloVe, fastText
+    ``.bin``, gensim's saved ``KeyedVectors``; the format is detected from the
+    file) or from vectors already in memory. A file is parsed at most once per
+    process; later loads, also in other processes such as the workers of
+    ``GridSearchCV(n_jobs=2)``, map a cached copy (see :func:`load_vectors`).
+    ``clone`` never copies the table, and pickling stores a reference to the
+    file, not the table, unless ``embed_vectors=True``.
+
+    Parameters
+    ----------
+    vectors : str, PathLike, KeyedVectors, gensim model or fitted skw2v estimator
+        The pretrained vectors: a file, or vectors already in memory.
+    binary : bool or None, default=None
+        Whether a word2vec file is binary; None detects it.
+    limit : int or None, default=None
+        Keep only the first ``limit`` words of a word2vec or GloVe file.
+    cache_dir : str, PathLike, bool or None, default=None
+        Where memory-mappable copies of parsed files are kept; None means the
+        per-user cache (``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``,
+        else ``~/.cache/skw2v``), False disables it.
+    max_phrase_words : int, default=1
+        Join up to this many adjacent tokens with "_" when the joined form is in
+        the table ("new york" -> "New_York" in the Google News vectors); the
+        longest match wins, from left to right. 1 disables joining.
+    embed_vectors : bool, default=False
+        Whether pickling a fitted vectorizer stores the table itself. By default
+        only a reference (the path and a fingerprint of the file) is stored and
+        unpickling loads the file again, through the cache.
+    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+        How the vectors of a document's known words are combined.
+    weighting : {"tfidf", "sif"} or None, default=None
+        Weigh each word by its inverse document frequency or by SIF's
+        ``a / (a + p(word))``, learned on the training documents.
+    sif_a : float, default=1e-3
+        The ``a`` of SIF weighting.
+    remove_components : int, default=0
+        Remove the projection on this many principal components of the training
+        documents' vectors.
+    norm : {"l2"} or None, default=None
+        If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
+    n_jobs : int or None, default=None
+        Threads used for pooling.
+    lowercase : bool, default=True
+        Convert raw documents to lowercase before tokenizing. With cased vectors
+        a token is looked up as written, then in the other casings the table
+        has, so that "paris" finds "Paris".
+    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
+        Regular expression that matches a token.
+    tokenizer : callable or None, default=None
+        A function ``str -> list[str]`` that replaces the regular expression.
+    verbose : int, default=0
+        Report progress while parsing a large file.
+
+    Attributes
+    ----------
+    wv_ : gensim.models.KeyedVectors
+        The word vectors (shared with every other user of the same file).
+    vectors_info_ : dict
+        Where the vectors come from: ``source`` (the path, or None for vectors
+        in memory), ``fingerprint`` of the file, ``n_words``, ``vector_size``.
+    word_weights_ : ndarray of shape (n_words,) or None
+        The weight of each word; None without weighting.
+    components_ : ndarray of shape (remove_components, n_features_out)
+        The directions removed from every output row.
+
+    See Also
+    --------
+    AvgWord2VecTransformer : The same pooling over vectors held in memory.
+    Word2VecVectorizer : Learns the vectors on the documents, optionally starting
+        from pretrained ones (``init_vectors``).
+    load_vectors : Loads a vector file once per process.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> from skw2v import PretrainedEmbeddingVectorizer
+    >>> wv = KeyedVectors(vector_size=2)
+    >>> wv.add_vectors(
+    ...     ["Paris", "is", "New_York", "big"],
+    ...     np.array([[1, 0], [0, 0], [0, 1], [1, 1]]),
+    ... )
+    >>> path = getfixture("tmp_path") / "cased.vec"
+    >>> wv.save_word2vec_format(str(path))
+    >>> vectorizer = PretrainedEmbeddingVectorizer(
+    ...     vectors=path, max_phrase_words=2, cache_dir=False
+    ... )
+    >>> vectorizer.fit_transform(["Paris is big", "New York is big"])
+    array([[0.6666667 , 0.33333334],
+           [0.33333334, 0.6666667 ]], dtype=float32)
+    >>> report = vectorizer.coverage(["paris and new york"])
+    >>> report["n_found"], report["n_tokens"], report["missing"]
+    (2, 3, [('and', 1)])
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseEmbeddingVectorizer._parameter_constraints,
+        "vectors": "no_validation",  # checked, with a clear message, in fit
+        "binary": ["boolean", None],
+        "limit": [Interval(Integral, 1, None, closed="left"), None],
+        "cache_dir": [str, os.PathLike, "boolean", None],
+        "max_phrase_words": [Interval(Integral, 1, None, closed="left")],
+        "embed_vectors": ["boolean"],
+        "verbose": ["verbose"],
+    }
+    _shared_params = ("vectors",)
+
+    def __init__(
+        self,
+        vectors=None,
+        *,
+        binary=None,
+        limit=None,
+        cache_dir=None,
+        max_phrase_words=1,
+        embed_vectors=False,
+        pooling="mean",
+        weighting=None,
+        sif_a=1e-3,
+        remove_components=0,
+        norm=None,
+        n_jobs=None,
+        lowercase=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        verbose=0,
+    ):
+        self.vectors = vectors
+        self.binary = binary
+        self.limit = limit
+        self.cache_dir = cache_dir
+        self.max_phrase_words = max_phrase_words
+        self.embed_vectors = embed_vectors
+        self.pooling = pooling
+        self.weighting = weighting
+        self.sif_a = sif_a
+        self.remove_components = remove_components
+        self.norm = norm
+        self.n_jobs = n_jobs
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.verbose = verbose
+
+    # -- where the vectors come from ------------------------------------------------
+
+    def _load(self) -> KeyedVectors:
+        if self.vectors is None:
+            raise ValueError(
+                "PretrainedEmbeddingVectorizer needs word vectors: pass vectors=... "
+                "(a path to a word2vec/GloVe/fastText file, or a gensim "
+                "KeyedVectors)."
+            )
+        return load_vectors(
+            self.vectors,
+            binary=self.binary,
+            limit=self.limit if _is_path(self.vectors) else None,
+            cache_dir=self.cache_dir,
+            verbose=self.verbose,
+        )
+
+    def _fit_vectors(self, tokens: list) -> None:
+        self.wv_ = self._load()
+        source = self.vectors if _is_path(self.vectors) else None
+        self.vectors_info_ = {
+            "source": None if source is None else os.fspath(source),
+            "fingerprint": None if source is None else file_fingerprint(source),
+            "n_words": len(self.wv_),
+            "vector_size": self.wv_.vector_size,
+        }
+
+    # -- from tokens to the keys of the table ---------------------------------------
+
+    def _join_phrases(self, tokens: list) -> list:
+        """Greedily join adjacent tokens whose "_"-joined form is in the table."""
+        known = self.wv_.key_to_index
+        aliases = casing_aliases(self.wv_) if self.lowercase else {}
+        longest = self.max_phrase_words
+
+        def join(doc):
+            out, i = [], 0
+            while i < len(doc):
+                for n in range(min(longest, len(doc) - i), 1, -1):
+                    phrase = "_".join(doc[i : i + n])
+                    if phrase in known or phrase in aliases:
+                        out.append(phrase)
+                        i += n
+                        break
+                else:
+                    out.append(doc[i])
+                    i += 1
+            return out
+
+        return [join(doc) for doc in tokens]
+
+    def _canonical_tokens(self, tokens: list) -> tuple[list, dict[str, str]]:
+        """Rewrite tokens to the keys they resolve to; return them and the rewrites.
+
+        Only the distinct tokens missing from the table are examined, so the
+        cost per token is one set insertion plus, when some casing resolves a
+        missing token, one dictionary lookup.
+        """
+        if self.max_phrase_words > 1:
+            tokens = self._join_phrases(tokens)
+        if not self.lowercase:
+            return tokens, {}
+        missing = set(chain.from_iterable(tokens)).difference(self.wv_.key_to_index)
+        aliases = casing_aliases(self.wv_)
+        known = self.wv_.key_to_index
+        rewrites = {}
+        for token in missing:
+            lower = token.lower()
+            target = lower if lower in known else aliases.get(lower)
+            if target is not None:
+                rewrites[token] = target
+        if rewrites:
+            tokens = [list(map(rewrites.get, doc, doc)) for doc in tokens]
+        return tokens, rewrites
+
+    def _subword_rows(self, tokens: list) -> tuple[list[str], np.ndarray]:
+        """Vectors built from subword n-grams for the tokens the table lacks."""
+        if not getattr(self.wv_, "bucket", 0):
+            return [], np.zeros((0, self.wv_.vector_size), np.float32)
+        unknown = sorted(
+            set(chain.from_iterable(tokens)).difference(self.wv_.key_to_index)
+        )
+        rows = [self.wv_.get_vector(word) for word in unknown]
+        return unknown, np.array(rows, dtype=np.float32).reshape(len(unknown), -1)
+
+    def _fit_weights(self, tokens: list) -> None:
+        super()._fit_weights(self._canonical_tokens(tokens)[0])
+
+    def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
+        return super()._pool_raw(self._canonical_tokens(tokens)[0], warn=warn)
+
+    def _lookup_table(self, tokens: list) -> tuple[dict[str, int], np.ndarray]:
+        unknown, rows = self._subword_rows(tokens)
+        if not unknown:
+            return self.wv_.key_to_index, self.wv_.vectors
+        # fastText: rows computed from n-grams, appended after the table's own.
+        n_words = len(self.wv_)
+        key_to_index = {
+            **self.wv_.key_to_index,
+            **dict(zip(unknown, range(n_words, n_words + len(unknown)), strict=True)),
+        }
+        return key_to_index, np.concatenate([self.wv_.vectors, rows])
+
+    # -- coverage -------------------------------------------------------------------
+
+    def coverage(self, X, *, n_missing: int = 20) -> dict:
+        """Count how many tokens of ``X`` have a vector, and list the missing ones.
+
+        Tokens found through another casing or joined into a phrase count as
+        found; with a fastText model, tokens absent from its vocabulary count as
+        missing even though their n-grams give them a vector (``n_subword``
+        counts those). The estimator is not modified.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Documents: raw text, or already tokenized documents.
+        n_missing : int, default=20
+            How many of the most frequent missing words to list.
+
+        Returns
+        -------
+        report : dict
+            ``n_tokens``, ``n_found``, ``share_found`` (``n_found / n_tokens``),
+            ``n_unique``, ``n_unique_found``, ``n_subword`` and ``missing``, a
+            list of ``(word, count)`` pairs, most frequent first.
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        tokens, _ = self._canonical_tokens(self._tokenize(X, allow_empty=True))
+        counts = Counter(chain.from_iterable(tokens))
+        known = self.wv_.key_to_index
+        missing = Counter({w: c for w, c in counts.items() if w not in known})
+        n_tokens = sum(counts.values())
+        n_found = n_tokens - sum(missing.values())
+        subword = bool(getattr(self.wv_, "bucket", 0))
+        return {
+            "n_tokens": n_tokens,
+            "n_found": n_found,
+            "share_found": n_found / n_tokens if n_tokens else 0.0,
+            "n_unique": len(counts),
+            "n_unique_found": len(counts) - len(missing),
+            "n_subword": sum(missing.values()) if subword else 0,
+            "missing": missing.most_common(n_missing),
+        }
+
+    # -- pickling: a reference to the file, not the table ---------------------------
+
+    def __copy__(self):
+        # copy.copy (used by clone) shares the table; only pickling leaves it out.
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # Python's own is __dict__ itself
+        if _is_path(self.vectors) and not self.embed_vectors:
+            state.pop("wv_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        info = state.get("vectors_info_")
+        if info is None or "wv_" in state:
+            return
+        try:
+            self.wv_ = self._load()
+            fingerprint = file_fingerprint(self.vectors)
+        except (FileNotFoundError, IsADirectoryError) as exc:
+            raise FileNotFoundError(
+                f"This PretrainedEmbeddingVectorizer was saved without its vectors "
+                f"(embed_vectors=False) and refers to {info['source']!r}, which "
+                "cannot be found here. Copy that file to this path on this machine "
+                "(a symbolic link will do), or save the vectorizer with "
+                "embed_vectors=True to carry the table inside the pickle."
+            ) from exc
+        if fingerprint != info["fingerprint"]:
+            raise ValueError(
+                f"The vector file {info['source']!r} changed since this "
+                "PretrainedEmbeddingVectorizer was fitted (its size or content "
+                "differs), so the model downstream would receive different "
+                "features. Restore the original file, or refit."
+            )
