@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections import Counter
-from itertools import chain
+from itertools import chain, repeat
 from numbers import Integral
 
 import numpy as np
@@ -38,6 +38,38 @@ def casing_aliases(wv: KeyedVectors) -> dict[str, str]:
             del aliases[key]
         _casing_aliases[wv] = aliases
     return aliases
+
+
+def copy_pretrained_rows(
+    target: KeyedVectors,
+    source: KeyedVectors,
+    *,
+    lowercase: bool = True,
+    name: str = "vectors",
+) -> int:
+    """Overwrite the rows of ``target`` whose words ``source`` has; return how many.
+
+    A word is looked up as written, then (with ``lowercase``) in lowercase and
+    in the other casings ``source`` has.
+    """
+    if source.vector_size != target.vector_size:
+        raise ValueError(
+            f"{name} has {source.vector_size} dimensions but the model is being "
+            f"trained with vector_size={target.vector_size}; set "
+            f"vector_size={source.vector_size} to start from these vectors."
+        )
+    known = source.key_to_index
+    aliases = casing_aliases(source) if lowercase else {}
+    ids = np.fromiter(
+        map(known.get, target.index_to_key, repeat(-1)), np.int64, len(target)
+    )
+    if lowercase:
+        for row in np.flatnonzero(ids < 0):
+            lower = target.index_to_key[row].lower()
+            ids[row] = known.get(lower, known.get(aliases.get(lower, ""), -1))
+    rows = np.flatnonzero(ids >= 0)
+    target.vectors[rows] = source.vectors[ids[rows]]
+    return len(rows)
 
 
 def _is_path(vectors) -> bool:

@@ -15,6 +15,8 @@ from sklearn.utils import check_random_state
 
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
+from ._loading import load_vectors
+from ._pretrained import copy_pretrained_rows
 from ._text import DEFAULT_TOKEN_PATTERN
 
 
@@ -167,6 +169,15 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         default only the word vectors are kept.
     verbose : int, default=0
         Report progress once per epoch (a tqdm bar when tqdm is installed).
+    init_vectors : str, PathLike, KeyedVectors, gensim model or None, default=None
+        Fine-tune pretrained vectors instead of starting from random ones: the
+        words of the training vocabulary that these vectors cover (looked up as
+        :class:`PretrainedEmbeddingVectorizer` does, other casings included)
+        start from their pretrained vector, the others start random, and
+        training continues on the documents. A path is loaded with
+        :func:`load_vectors` (once per process, through the cache); the vectors
+        must have ``vector_size`` dimensions. ``clone`` shares them, never
+        copies them.
 
     Attributes
     ----------
@@ -176,6 +187,8 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         ``wv_.most_similar(positive=[...], negative=[...])``.
     model_ : gensim.models.Word2Vec
         The trained model with its training state; only when ``keep_model=True``.
+    n_words_initialized_ : int
+        How many words started from ``init_vectors``; only with ``init_vectors``.
     word_weights_ : ndarray of shape (n_words,) or None
         The weight of each word of ``wv_`` (in its row order); None without
         ``weighting``.
@@ -229,7 +242,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         "random_state": ["random_state"],
         "keep_model": ["boolean"],
         "verbose": ["verbose"],
+        "init_vectors": "no_validation",  # checked, with a clear message, in fit
     }
+    _shared_params = ("init_vectors",)
 
     def __init__(
         self,
@@ -261,6 +276,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         tokenizer=None,
         keep_model=False,
         verbose=0,
+        init_vectors=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -289,6 +305,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         self.tokenizer = tokenizer
         self.keep_model = keep_model
         self.verbose = verbose
+        self.init_vectors = init_vectors
 
     def _seed(self) -> int:
         if isinstance(self.random_state, Integral):
@@ -329,6 +346,11 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
                 f"Empty vocabulary: no word occurs at least min_count="
                 f"{self.min_count} times in the {len(tokens)} training documents "
                 f"({n_tokens} tokens). Lower min_count, or fit on more text."
+            )
+        if self.init_vectors is not None:
+            pretrained = load_vectors(self.init_vectors)
+            self.n_words_initialized_ = copy_pretrained_rows(
+                model.wv, pretrained, lowercase=self.lowercase, name="init_vectors"
             )
         callbacks = [_EpochProgress(self.epochs)] if self.verbose else []
         model.train(
