@@ -19,6 +19,14 @@ def _estimators():
     return [
         vectorizer,
         AvgWord2VecTransformer(vectors=pretrained),
+        # Every pooling step at once: weighting, concatenation, component removal.
+        AvgWord2VecTransformer(
+            vectors=pretrained,
+            pooling="mean+max",
+            weighting="sif",
+            remove_components=1,
+            norm="l2",
+        ),
         # In-memory vectors: no file, so no cache is written anywhere.
         PretrainedEmbeddingVectorizer(vectors=pretrained.wv_),
     ]

@@ -1,0 +1,134 @@
+"""Speed of skw2v's pooling against the hand-written loop, measured in one run.
+
+The baseline is the loop people write::
+
+    np.mean([wv[w] for w in doc.split() if w in wv], axis=0)   # per document
+
+Both sides pool the same documents over the same vectors (the documents are
+pre-tokenized with skw2v's own tokenizer and joined by spaces, so that
+``doc.split()`` finds the very same tokens), and the script asserts equal
+results to 1e-5 before printing anything. Reported in tokens per second (best of
+``--repeat`` runs), for short documents (the movie reviews) and long ones (about
+230 tokens: consecutive reviews concatenated), with ``n_jobs=1`` and ``2``:
+
+- tokenize: ``raw text -> tokens`` (skw2v's default tokenizer; the regular
+  expression it replaces is shown beside it);
+- pool: ``tokens -> vectors``;
+- transform: both, what users call;
+- processes: transform split in two halves over two loky worker processes
+  (the estimator, vocabulary included, is sent to each), for comparison with
+  the threads that ``n_jobs`` uses.
+
+    python benchmarks/bench_pooling.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
+from skw2v._text import DEFAULT_TOKEN_PATTERN
+from skw2v.datasets import load_movie_reviews
+
+
+def best_time(repeat: int, function, *args) -> tuple[float, object]:
+    """Return the shortest wall time of ``repeat`` calls, and the last result."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function(*args)
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def hand_written_loop(wv, docs):
+    return np.array(
+        [np.mean([wv[w] for w in doc.split() if w in wv], axis=0) for doc in docs]
+    )
+
+
+def regex_tokenize(docs):
+    findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
+    return [findall(doc.lower()) for doc in docs]
+
+
+def measure(name: str, docs: list[str], wv, repeat: int) -> None:
+    """Print the rows of one corpus."""
+    n_tokens = sum(map(len, map(str.split, docs)))
+    label = f"{name}: {len(docs)} x {n_tokens / len(docs):.0f} tok"
+    loop_time, expected = best_time(1, hand_written_loop, wv, docs)
+
+    def row(what, seconds, n_jobs=""):
+        rate = n_tokens / seconds / 1e6
+        ratio = loop_time / seconds
+        print(f"{label:<22} {what:<28} {n_jobs!s:>6} {rate:8.2f} {ratio:7.1f}x")
+
+    row("hand-written loop", loop_time)
+    row("tokenize (regex findall)", best_time(repeat, regex_tokenize, docs)[0])
+    for n_jobs in (1, 2):
+        pooler = AvgWord2VecTransformer(vectors=wv, n_jobs=n_jobs).fit(docs[:10])
+        tokenize_time, doc_tokens = best_time(repeat, pooler._tokenize, docs)
+        pool_time, _ = best_time(repeat, pooler._pool, doc_tokens)
+        transform_time, got = best_time(repeat, pooler.transform, docs)
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+        if n_jobs == 1:
+            row("tokenize (skw2v)", tokenize_time, n_jobs)
+        row("pool (tokens -> vectors)", pool_time, n_jobs)
+        row("transform (text -> vectors)", transform_time, n_jobs)
+
+    serial = AvgWord2VecTransformer(vectors=wv).fit(docs[:10])
+    halves = [docs[: len(docs) // 2], docs[len(docs) // 2 :]]
+    with Parallel(n_jobs=2, backend="loky") as parallel:
+
+        def in_processes():
+            return parallel(delayed(serial.transform)(half) for half in halves)
+
+        in_processes()  # start the workers
+        process_time, parts = best_time(repeat, in_processes)
+    np.testing.assert_allclose(np.vstack(parts), expected, rtol=1e-5, atol=1e-5)
+    row("transform in 2 processes", process_time, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=3, help="copies of the corpus")
+    parser.add_argument("--vector-size", type=int, default=100)
+    args = parser.parse_args()
+
+    reviews = load_movie_reviews().data
+    vectors = Word2VecVectorizer(
+        vector_size=args.vector_size, min_count=2, epochs=1, random_state=0
+    ).fit(reviews)
+    wv = vectors.wv_
+    tokens = regex_tokenize(reviews)
+    # Keep the documents with a known word: the loop's mean of nothing is NaN.
+    tokens = [doc for doc in tokens if any(w in wv.key_to_index for w in doc)]
+    short = [" ".join(doc) for doc in tokens] * args.copies
+    per_long = 11  # ~21 tokens per review -> ~230 tokens per long document
+    long = [
+        " ".join(" ".join(doc) for doc in tokens[start : start + per_long])
+        for start in range(0, len(tokens), per_long)
+    ] * args.copies
+    print(
+        f"vectors: {len(wv)} words x {wv.vector_size}, float32; best of "
+        f"{args.repeat} runs; 2 cores shared with other work, so figures vary."
+    )
+
+    header = (
+        f"{'documents':<22} {'what':<28} {'n_jobs':>6} {'Mtok/s':>8} {'vs loop':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, docs in [("short", short), ("long", long)]:
+        measure(name, docs, wv, args.repeat)
+    print("\nAll skw2v results equal the loop's to 1e-5.")
+
+
+if __name__ == "__main__":
+    main()
