@@ -35,6 +35,7 @@ import time
 import uuid
 import zlib
 from collections import Counter
+from contextlib import contextmanager
 from numbers import Integral
 from pathlib import Path
 
@@ -535,19 +536,50 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
     if kv is not None:
         load_counts["mapped"] += 1
         return kv
-    kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
-    try:
-        _write_entry(entry, manifest, kv)
-    except OSError as exc:
-        warn_user(
-            f"Could not write the vector cache in {str(root)!r} ({exc}); the "
-            "vectors are used from memory. Set cache_dir=False (or the "
-            "SKW2V_CACHE_DIR environment variable) to silence this."
-        )
-        return kv
-    _remove_stale_siblings(source_dir, entry, manifest)
+    # One process parses while the others wait for its entry, then map it.
+    with _build_lock(source_dir):
+        kv = _read_entry(entry, manifest)
+        if kv is not None:
+            load_counts["mapped"] += 1
+            return kv
+        kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
+        try:
+            _write_entry(entry, manifest, kv)
+        except OSError as exc:
+            warn_user(
+                f"Could not write the vector cache in {str(root)!r} ({exc}); the "
+                "vectors are used from memory. Set cache_dir=False (or the "
+                "SKW2V_CACHE_DIR environment variable) to silence this."
+            )
+            return kv
+        _remove_stale_siblings(source_dir, entry, manifest)
     mapped = _read_entry(entry, manifest)
     return kv if mapped is None else mapped
+
+
+@contextmanager
+def _build_lock(source_dir: Path):
+    """Hold an exclusive lock on ``source_dir`` across processes (where possible).
+
+    Without it two processes that start at once would both parse the file;
+    the entry would still be sound (each writes its own temporary directory
+    and renames it), only slower. Where the lock cannot be taken (no fcntl,
+    a read-only directory) the build goes ahead unlocked.
+    """
+    try:
+        import fcntl
+
+        source_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(source_dir / ".lock", "a+b")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _digest(text: str) -> str:

@@ -231,6 +231,7 @@ def test_other_processes_map_the_cache_and_may_build_it_together(files, cache_in
     outputs = [proc.communicate(timeout=120)[0].split() for proc in racers]
     assert all(proc.returncode == 0 for proc in racers)
     assert all(out[0] == "1694" for out in outputs)
+    assert sorted(out[1] for out in outputs) == ["0", "1"], "parsed more than once"
     assert len(list(cache_in_tmp.glob("vectors-v1/*/*/manifest.json"))) == 1
     assert not list(cache_in_tmp.glob("vectors-v1/*/.tmp-*")), "temporary left over"
     later = _run_loader(files["binary"], cache_in_tmp)
