@@ -1,18 +1,437 @@
-"""The ``skw2v`` command line (also ``python -m skw2v``)."""
+"""The ``skw2v`` command line (also ``python -m skw2v``).
+
+Every subcommand prints a readable table, or JSON with ``--json``. Exit codes:
+0 on success, 1 when the user's files or words are the problem (reported as one
+line on stderr, without a traceback), 2 for a usage error (argparse's code).
+"""
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+#: Output format of ``train``, from the output file's extension.
+FORMAT_BY_SUFFIX = {
+    ".bin": "word2vec-binary",
+    ".txt": "word2vec-text",
+    ".vec": "word2vec-text",
+    ".kv": "gensim",
+    ".model": "gensim",
+}
+
+#: Datasets ``evaluate`` uses unless told otherwise.
+DEFAULT_SIMILARITY = ("wordsim353", "simlex999")
+DEFAULT_ANALOGIES = "google"
+
+
+class CommandError(Exception):
+    """An expected failure: reported as one line on stderr, exit code 1."""
+
+
+# -- argument types -----------------------------------------------------------------
+
+
+def _bounded(kind: type, low, *, inclusive: bool) -> Callable[[str], float]:
+    """Return an argparse type for numbers ``>= low`` (or ``> low``)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected {'an integer' if kind is int else 'a number'}, got {text!r}"
+            ) from None
+        if value < low or (value == low and not inclusive):
+            relation = ">=" if inclusive else ">"
+            raise argparse.ArgumentTypeError(f"must be {relation} {low}, got {text}")
+        return value
+
+    return parse
+
+
+_positive_int = _bounded(int, 1, inclusive=True)
+_non_negative_int = _bounded(int, 0, inclusive=True)
+_non_negative_float = _bounded(float, 0, inclusive=True)
+
+
+# -- a corpus streamed from disk ----------------------------------------------------
+
+
+class LineCorpus:
+    """Documents read from text files, one per line, tokenized as they stream.
+
+    A restartable iterable: each pass (gensim makes one to count the words,
+    then one per epoch) reads the files again, so memory does not grow with
+    the corpus. Blank lines are skipped; ``.gz`` files are decompressed.
+
+    Parameters
+    ----------
+    path : str or Path
+        A text file, or a directory whose files (recursively, in name order,
+        hidden files left out) are read one after the other.
+    tokenize : callable
+        ``str -> list of str``, e.g. from :func:`skw2v._text.build_tokenizer`.
+    """
+
+    def __init__(self, path, tokenize: Callable[[str], list[str]]):
+        self.path = Path(path)
+        self.tokenize = tokenize
+        self.files = self._find_files(self.path)
+
+    @staticmethod
+    def _find_files(path: Path) -> list[Path]:
+        if not path.exists():
+            raise CommandError(f"corpus not found: {str(path)!r}")
+        if path.is_file():
+            return [path]
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not files:
+            raise CommandError(f"corpus directory {str(path)!r} contains no file")
+        return files
+
+    def __iter__(self) -> Iterator[list[str]]:
+        from ._word2vec import _training_corpus
+
+        for file in self.files:
+            opener = gzip.open if file.suffix == ".gz" else open
+            with opener(file, "rb") as lines:
+                for number, raw in enumerate(lines, start=1):
+                    try:
+                        line = raw.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise CommandError(
+                            f"{file} is not UTF-8 text (line {number}, byte "
+                            f"{exc.start + 1}: {exc.reason}); convert it first, "
+                            "e.g. with iconv -f latin1 -t utf-8"
+                        ) from None
+                    tokens = self.tokenize(line)
+                    if tokens:
+                        yield from _training_corpus([tokens])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"LineCorpus({str(self.path)!r}, {len(self.files)} files)"
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _load(args):
+    """Load the VECTORS argument with the loading options of the command."""
+    from ._loading import load_vectors
+
+    cache_dir = False if args.no_cache else args.cache_dir
+    return load_vectors(args.vectors, limit=args.limit, cache_dir=cache_dir)
+
+
+def _require_words(wv, words: list[str]) -> None:
+    """Fail with one line naming every word the vectors do not have."""
+    unknown = [word for word in words if word not in wv.key_to_index]
+    if not unknown:
+        return
+    hints = []
+    for word in unknown:
+        folded = word.casefold()
+        other = next((k for k in wv.index_to_key if k.casefold() == folded), None)
+        if other is not None:
+            hints.append(f"{word!r} -> {other!r}")
+    hint = f" (other casing exists: {', '.join(hints)})" if hints else ""
+    listed = ", ".join(map(repr, unknown))
+    raise CommandError(f"not in the vocabulary of {len(wv)} words: {listed}{hint}")
+
+
+def _emit(args, payload: dict, text: str) -> None:
+    """Print the JSON payload with --json, else the readable text."""
+    if args.json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _neighbour_table(pairs: list[tuple[str, float]]) -> str:
+    from ._evaluation import format_table
+
+    rows = [
+        (str(rank), word, f"{score:.4f}")
+        for rank, (word, score) in enumerate(pairs, start=1)
+    ]
+    return format_table(("rank", "word", "score"), rows)
+
+
+def _say(message: str) -> None:
+    """Report progress on stderr (stdout stays for the results)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- subcommands --------------------------------------------------------------------
+
+
+def _run_demo(args) -> None:
+    from ._demo import run_demo
+
+    run_demo(quick=args.quick, n_jobs=args.n_jobs)
+
+
+def _run_train(args) -> None:
+    from ._text import build_tokenizer
+    from ._word2vec import Word2VecVectorizer
+
+    out = Path(args.output)
+    fmt = args.format or FORMAT_BY_SUFFIX.get(out.suffix.lower(), "word2vec-binary")
+    if not out.parent.is_dir():
+        raise CommandError(f"output directory {str(out.parent)!r} does not exist")
+    if args.hs == 0 and args.negative == 0:
+        raise CommandError(
+            "--negative 0 without --hs leaves nothing to train; use --negative 5 "
+            "(negative sampling) or --hs (hierarchical softmax)"
+        )
+    corpus = LineCorpus(args.corpus, build_tokenizer(lowercase=not args.keep_case))
+    trainer = Word2VecVectorizer(
+        vector_size=args.vector_size,
+        window=args.window,
+        min_count=args.min_count,
+        sg=int(args.sg),
+        hs=int(args.hs),
+        negative=args.negative,
+        sample=args.sample,
+        epochs=args.epochs,
+        n_jobs=args.workers,
+        random_state=args.seed,
+        verbose=0 if args.quiet else 1,
+    )
+    trainer._validate_params()
+    if not args.quiet:
+        _say(
+            f"Training {'Skip-Gram' if args.sg else 'CBOW'} word2vec on "
+            f"{len(corpus.files)} file(s) in {str(corpus.path)!r}: "
+            f"{args.vector_size} dims, window {args.window}, {args.epochs} epochs, "
+            f"{args.workers} worker(s)"
+        )
+    started = time.perf_counter()
+    # The corpus streams from disk: it goes to the training step directly,
+    # because fit() would hold every document in memory.
+    trainer._fit_vectors(corpus)
+    wv = trainer.wv_
+    if fmt == "gensim":
+        wv.save(str(out))
+    else:
+        wv.save_word2vec_format(str(out), binary=fmt == "word2vec-binary")
+    seconds = time.perf_counter() - started
+    payload = {
+        "output": str(out),
+        "format": fmt,
+        "words": len(wv),
+        "dims": wv.vector_size,
+        "seconds": round(seconds, 3),
+    }
+    _emit(
+        args,
+        payload,
+        f"Saved {len(wv)} words x {wv.vector_size} dims to {out} ({fmt}) "
+        f"in {seconds:.1f} s.",
+    )
+
+
+def _run_similar(args) -> None:
+    wv = _load(args)
+    _require_words(wv, [args.word])
+    pairs = wv.most_similar(args.word, topn=args.topn)
+    payload = {
+        "word": args.word,
+        "neighbours": [{"word": w, "similarity": float(s)} for w, s in pairs],
+    }
+    _emit(args, payload, f"Nearest words to {args.word!r}:\n{_neighbour_table(pairs)}")
+
+
+def _run_analogy(args) -> None:
+    wv = _load(args)
+    _require_words(wv, [args.a, args.b, args.c])
+    solve = wv.most_similar_cosmul if args.method == "3cosmul" else wv.most_similar
+    pairs = solve(positive=[args.b, args.c], negative=[args.a], topn=args.topn)
+    question = f"{args.a} is to {args.b} as {args.c} is to ?"
+    payload = {
+        "question": [args.a, args.b, args.c],
+        "method": args.method,
+        "answers": [{"word": w, "score": float(s)} for w, s in pairs],
+    }
+    _emit(args, payload, f"{question} ({args.method})\n{_neighbour_table(pairs)}")
+
+
+def _run_evaluate(args) -> None:
+    from ._evaluation import (
+        _TooFewPairs,
+        evaluate_analogies,
+        evaluate_similarity,
+        format_table,
+    )
+
+    wv = _load(args)
+    options = {
+        "restrict_vocab": args.restrict_vocab,
+        "case_insensitive": not args.case_sensitive,
+        "oov": args.oov,
+    }
+    similarity, rows = [], []
+    for dataset in args.similarity or DEFAULT_SIMILARITY:
+        try:
+            result = evaluate_similarity(wv, dataset, **options).as_dict()
+        except _TooFewPairs as exc:
+            result = {
+                "dataset": str(dataset),
+                "spearman": None,
+                "pearson": None,
+                "n_found": exc.n_found,
+                "n_pairs": exc.n_pairs,
+                "coverage": exc.n_found / exc.n_pairs,
+            }
+        similarity.append(result)
+        rows.append(
+            (
+                result["dataset"],
+                "-" if result["spearman"] is None else f"{result['spearman']:.3f}",
+                "-" if result["pearson"] is None else f"{result['pearson']:.3f}",
+                f"{result['n_found']}/{result['n_pairs']}",
+                f"{100 * result['coverage']:.1f}%",
+            )
+        )
+    analogies = evaluate_analogies(wv, args.analogies, method=args.method, **options)
+    payload = {
+        "vectors": str(args.vectors),
+        "words": len(wv),
+        "similarity": similarity,
+        "analogies": analogies.as_dict(),
+    }
+    headers = ("dataset", "spearman", "pearson", "pairs known", "coverage")
+    text = (
+        f"Word similarity (correlation with human scores, oov={args.oov!r}):\n"
+        + format_table(headers, rows)
+        + f"\n\nWord analogies:\n{analogies}"
+    )
+    _emit(args, payload, text)
+
+
+def _run_info(args) -> None:
+    import numpy as np
+
+    wv = _load(args)
+    sample = [str(word) for word in wv.index_to_key[: args.words]]
+    path = Path(args.vectors)
+    payload = {
+        "path": str(path),
+        "file_bytes": path.stat().st_size,
+        "words": len(wv),
+        "dims": wv.vector_size,
+        "dtype": str(wv.vectors.dtype),
+        "memory_mapped": isinstance(wv.vectors, np.memmap),
+        "first_words": sample,
+    }
+    text = "\n".join(
+        [
+            f"file:          {path} ({path.stat().st_size / 1e6:.1f} MB)",
+            f"words:         {len(wv)}",
+            f"dimensions:    {wv.vector_size}",
+            f"dtype:         {wv.vectors.dtype}",
+            f"memory-mapped: {'yes' if payload['memory_mapped'] else 'no'}",
+            f"first words:   {' '.join(sample)}",
+        ]
+    )
+    _emit(args, payload, text)
+
+
+def _run_cache(args) -> None:
+    import numpy as np
+
+    from ._loading import clear_registry, load_vectors, resolve_cache_dir
+
+    if args.no_cache:
+        raise CommandError("cache with --no-cache has nothing to do")
+    # Tables this process already holds are forgotten, so that the entry is
+    # looked for (and built when missing) in this cache directory.
+    clear_registry()
+    started = time.perf_counter()
+    wv = load_vectors(
+        args.vectors, limit=args.limit, cache_dir=args.cache_dir, verbose=1
+    )
+    seconds = time.perf_counter() - started
+    where = resolve_cache_dir(args.cache_dir)
+    mapped = isinstance(wv.vectors, np.memmap)
+    payload = {
+        "vectors": str(args.vectors),
+        "cache_dir": str(where),
+        "memory_mapped": mapped,
+        "words": len(wv),
+        "dims": wv.vector_size,
+        "seconds": round(seconds, 3),
+    }
+    outcome = (
+        "later loads map the cached copy"
+        if mapped
+        else "not memory-mapped: see the warning above, if any"
+    )
+    _emit(
+        args,
+        payload,
+        f"Cached {len(wv)} words x {wv.vector_size} dims of {args.vectors} in "
+        f"{where} ({seconds:.1f} s); {outcome}.",
+    )
+
+
+# -- the parser ---------------------------------------------------------------------
+
+
+def _vectors_options() -> argparse.ArgumentParser:
+    """Options shared by the commands that read a VECTORS file."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "vectors",
+        metavar="VECTORS",
+        help="word-vector file: word2vec binary or text, GloVe, fastText .bin, "
+        "or gensim KeyedVectors (format detected from the bytes)",
+    )
+    parent.add_argument(
+        "--limit",
+        type=_positive_int,
+        metavar="N",
+        help="read only the first N words of the file (the most frequent ones)",
+    )
+    parent.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="cache for memory-mapped copies (default $SKW2V_CACHE_DIR, else "
+        "~/.cache/skw2v)",
+    )
+    parent.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache"
+    )
+    parent.add_argument("--json", action="store_true", help="print JSON")
+    return parent
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skw2v",
         description="word2vec sentence vectors for scikit-learn.",
+        epilog="Exit codes: 0 success, 1 error in the input files or words, "
+        "2 invalid command line.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    vectors = _vectors_options()
+
     demo = commands.add_parser(
         "demo",
         help="grid-search word2vec for sentiment on the bundled movie reviews",
@@ -28,17 +447,177 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--n-jobs", type=int, default=2, help="parallel grid-search fits (default 2)"
     )
+    demo.set_defaults(run=_run_demo)
+
+    train = commands.add_parser(
+        "train",
+        help="train word vectors on a text corpus and save them",
+        description=(
+            "Train word2vec on CORPUS, a UTF-8 text file with one document per "
+            "line or a directory of such files, streamed from disk. Lines are "
+            "lowercased and tokenized as skw2v's vectorizers do. The defaults "
+            "are gensim's."
+        ),
+    )
+    train.add_argument("corpus", metavar="CORPUS", help="text file or directory")
+    train.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="file to write"
+    )
+    train.add_argument(
+        "--format",
+        choices=("word2vec-binary", "word2vec-text", "gensim"),
+        help="output format (default from OUT's extension: .bin binary, "
+        ".txt/.vec text, .kv/.model gensim; otherwise word2vec-binary)",
+    )
+    train.add_argument("--sg", action="store_true", help="Skip-Gram (default CBOW)")
+    train.add_argument(
+        "--hs", action="store_true", help="hierarchical softmax output layer"
+    )
+    train.add_argument("--vector-size", type=_positive_int, default=100, metavar="N")
+    train.add_argument("--window", type=_positive_int, default=5, metavar="N")
+    train.add_argument("--min-count", type=_non_negative_int, default=5, metavar="N")
+    train.add_argument("--epochs", type=_positive_int, default=5, metavar="N")
+    train.add_argument(
+        "--negative",
+        type=_non_negative_int,
+        default=5,
+        metavar="N",
+        help="noise words per word for negative sampling (0: none; default 5)",
+    )
+    train.add_argument(
+        "--sample",
+        type=_non_negative_float,
+        default=1e-3,
+        metavar="X",
+        help="down-sampling threshold of frequent words (default 1e-3)",
+    )
+    train.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=3,
+        metavar="N",
+        help="training threads (default 3; use 1 with --seed for reproducible vectors)",
+    )
+    train.add_argument("--seed", type=_non_negative_int, metavar="N", help="seed")
+    train.add_argument(
+        "--keep-case", action="store_true", help="do not lowercase the text"
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress report")
+    train.add_argument("--json", action="store_true", help="print JSON")
+    train.set_defaults(run=_run_train)
+
+    similar = commands.add_parser(
+        "similar",
+        parents=[vectors],
+        help="nearest words to a word",
+        description="List the words with the highest cosine similarity to WORD.",
+    )
+    similar.add_argument("word", metavar="WORD")
+    similar.add_argument("--topn", type=_positive_int, default=10, metavar="N")
+    similar.set_defaults(run=_run_similar)
+
+    analogy = commands.add_parser(
+        "analogy",
+        parents=[vectors],
+        help="solve 'A is to B as C is to ?'",
+        description="Answer 'A is to B as C is to ?' with the words closest to "
+        "B - A + C (e.g. man king woman -> queen).",
+    )
+    analogy.add_argument("a", metavar="A")
+    analogy.add_argument("b", metavar="B")
+    analogy.add_argument("c", metavar="C")
+    analogy.add_argument("--topn", type=_positive_int, default=5, metavar="N")
+    analogy.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    analogy.set_defaults(run=_run_analogy)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        parents=[vectors],
+        help="word similarity and analogy benchmark scores",
+        description="Score the vectors on word similarity (Spearman and Pearson "
+        "correlation with human judgements) and word analogies (accuracy per "
+        "section), with the coverage of each dataset.",
+    )
+    evaluate.add_argument(
+        "--similarity",
+        nargs="+",
+        metavar="DATASET",
+        help="similarity datasets: wordsim353, simlex999 or tab-separated files "
+        "(default: wordsim353 simlex999)",
+    )
+    evaluate.add_argument(
+        "--analogies",
+        default=DEFAULT_ANALOGIES,
+        metavar="DATASET",
+        help="analogy dataset: google or a file in its format (default google)",
+    )
+    evaluate.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
+    evaluate.add_argument(
+        "--restrict-vocab",
+        type=_positive_int,
+        default=300_000,
+        metavar="N",
+        help="only the N most frequent words count as known (default 300000)",
+    )
+    evaluate.add_argument(
+        "--case-sensitive", action="store_true", help="match words' case exactly"
+    )
+    evaluate.add_argument(
+        "--oov",
+        choices=("skip", "penalize"),
+        default="skip",
+        help="pairs/questions with unknown words: left out (skip, default) or "
+        "scored as similarity 0 / wrong answer (penalize)",
+    )
+    evaluate.set_defaults(run=_run_evaluate)
+
+    info = commands.add_parser(
+        "info",
+        parents=[vectors],
+        help="size, dimensions and first words of a vectors file",
+        description="Describe a vectors file.",
+    )
+    info.add_argument(
+        "--words",
+        type=_non_negative_int,
+        default=10,
+        metavar="N",
+        help="how many of the first words to show (default 10)",
+    )
+    info.set_defaults(run=_run_info)
+
+    cache = commands.add_parser(
+        "cache",
+        parents=[vectors],
+        help="build the memory-mapped cache of a vectors file",
+        description="Parse VECTORS once and store a memory-mappable copy in the "
+        "cache, so that later loads (any process) map it instead of parsing. "
+        "An existing, up-to-date copy is reused.",
+    )
+    cache.set_defaults(run=_run_cache)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = _build_parser().parse_args(argv)
-    if args.command == "demo":
-        from ._demo import run_demo
-
-        run_demo(quick=args.quick, n_jobs=args.n_jobs)
-    return 0
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        args.run(args)
+    except CommandError as exc:
+        message = str(exc)
+    except (OSError, ValueError) as exc:  # missing or malformed files, mostly
+        message = str(exc)
+    except KeyboardInterrupt:
+        _say("skw2v: interrupted")
+        return 130
+    else:
+        return EXIT_OK
+    _say(f"skw2v {args.command}: error: {message}")
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -328,7 +328,7 @@ def test_grid_search_with_similarity_scorer_on_lee(lee_lines):
     vectorizer = Word2VecVectorizer(
         vector_size=16, min_count=2, epochs=5, random_state=0
     )
-    grid = {"window": [2, 8], "sg": [0, 1]}
+    grid = {"window": [2, 8], "vector_size": [8, 16]}
     cv = KFold(n_splits=2)
     search = GridSearchCV(vectorizer, grid, scoring=scorer, cv=cv).fit(lee_lines)
 

@@ -1,0 +1,309 @@
+"""The skw2v command line, run in-process through ``main`` (and once as a module)."""
+
+import gzip
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors
+from gensim.test.utils import datapath
+
+from skw2v import Word2VecVectorizer
+from skw2v._cli import main
+from skw2v.evaluation import evaluate_analogies, evaluate_similarity
+
+LEE = datapath("lee_background.cor")
+TRAIN_OPTIONS = ["--vector-size", "16", "--min-count", "2", "--workers", "1"]
+TRAIN_OPTIONS += ["--seed", "0", "--quiet"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKW2V_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def lee_lines():
+    with open(LEE, encoding="utf-8") as lines:
+        return lines.read().splitlines()
+
+
+@pytest.fixture(scope="module")
+def lee_vectors(tmp_path_factory):
+    """Vectors trained by ``skw2v train`` on lee_background.cor, once."""
+    path = tmp_path_factory.mktemp("train") / "lee.bin"
+    assert main(["train", LEE, "-o", str(path), "--epochs", "10", *TRAIN_OPTIONS]) == 0
+    return path
+
+
+def run(capsys, *argv):
+    """Run the command line; return (exit code, stdout, stderr)."""
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_json(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def assert_one_line_error(code, err, expected_code, fragment):
+    assert code == expected_code
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err
+    assert fragment in lines[-1]
+    if expected_code == 1:
+        assert len(lines) == 1
+
+
+# -- train --------------------------------------------------------------------------
+
+
+def test_train_streams_the_same_vectors_as_the_vectorizer(lee_vectors, lee_lines):
+    saved = KeyedVectors.load_word2vec_format(str(lee_vectors), binary=True)
+    fitted = Word2VecVectorizer(
+        vector_size=16, min_count=2, epochs=10, random_state=0
+    ).fit(lee_lines)
+    assert saved.index_to_key == fitted.wv_.index_to_key
+    np.testing.assert_array_equal(saved.vectors, fitted.wv_.vectors)
+
+
+def test_train_on_a_directory_equals_the_single_file(tmp_path, capsys, lee_lines):
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("\n".join(lee_lines[:100]) + "\n\n")
+    (corpus / "b.txt").write_text("\n".join(lee_lines[100:200]))
+    with gzip.open(corpus / "sub" / "c.txt.gz", "wt", encoding="utf-8") as part:
+        part.write("\n".join(lee_lines[200:]))
+    (corpus / ".hidden").write_text("ignored ignored ignored\n" * 50)
+    options = ["--epochs", "2", *TRAIN_OPTIONS, "--json"]
+    code, out, err = run(capsys, "train", corpus, "-o", tmp_path / "dir.bin", *options)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["format"] == "word2vec-binary"
+    assert main(["train", LEE, "-o", str(tmp_path / "file.bin"), *options]) == 0
+    from_dir = KeyedVectors.load_word2vec_format(str(tmp_path / "dir.bin"), binary=True)
+    from_file = KeyedVectors.load_word2vec_format(
+        str(tmp_path / "file.bin"), binary=True
+    )
+    assert "ignored" not in from_dir
+    assert summary["words"] == len(from_dir) == len(from_file)
+    np.testing.assert_array_equal(from_dir.vectors, from_file.vectors)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "load"),
+    [
+        ("v.txt", None, lambda p: KeyedVectors.load_word2vec_format(p)),
+        ("v.vec", None, lambda p: KeyedVectors.load_word2vec_format(p)),
+        ("v.kv", None, KeyedVectors.load),
+        ("v", "gensim", KeyedVectors.load),
+        ("v.out", "word2vec-text", lambda p: KeyedVectors.load_word2vec_format(p)),
+    ],
+)
+def test_train_output_formats(tmp_path, capsys, name, fmt, load):
+    out = tmp_path / name
+    extra = ["--format", fmt] if fmt else []
+    code, stdout, err = run(
+        capsys, "train", LEE, "-o", out, "--epochs", "1", "--vector-size", "8",
+        "--min-count", "10", "--quiet", "--sg", *extra,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"to {out}" in stdout
+    wv = load(str(out))
+    assert wv.vector_size == 8
+    assert len(wv) == int(stdout.split()[1])
+
+
+def test_train_reports_progress_on_stderr(tmp_path, capsys):
+    code, out, err = run(
+        capsys, "train", LEE, "-o", tmp_path / "v.bin", "--epochs", "2",
+        "--vector-size", "8", "--workers", "1",
+    )  # fmt: skip
+    assert code == 0
+    assert "Training CBOW word2vec on 1 file(s)" in err
+    assert "2/2" in err  # the per-epoch progress report
+    assert out.startswith("Saved ")
+
+
+# -- reading vectors ----------------------------------------------------------------
+
+
+def test_similar(lee_vectors, capsys):
+    wv = KeyedVectors.load_word2vec_format(str(lee_vectors), binary=True)
+    expected = wv.most_similar("police", topn=4)
+    payload = run_json(capsys, "similar", lee_vectors, "police", "--topn", 4)
+    assert [n["word"] for n in payload["neighbours"]] == [w for w, _ in expected]
+    assert [n["similarity"] for n in payload["neighbours"]] == pytest.approx(
+        [s for _, s in expected], abs=1e-6
+    )
+    code, out, _ = run(capsys, "similar", lee_vectors, "police", "--topn", 4)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "Nearest words to 'police':"
+    assert lines[1].split() == ["rank", "word", "score"]
+    assert lines[2].split()[:2] == ["1", expected[0][0]]
+    assert len(lines) == 2 + 4
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`")  # gensim's
+def test_analogy(lee_vectors, capsys, method):
+    wv = KeyedVectors.load_word2vec_format(str(lee_vectors), binary=True)
+    solve = wv.most_similar_cosmul if method == "3cosmul" else wv.most_similar
+    expected = solve(positive=["sydney", "australia"], negative=["melbourne"], topn=3)
+    payload = run_json(
+        capsys, "analogy", lee_vectors, "melbourne", "sydney", "australia",
+        "--topn", 3, "--method", method,
+    )  # fmt: skip
+    assert payload["question"] == ["melbourne", "sydney", "australia"]
+    assert [a["word"] for a in payload["answers"]] == [w for w, _ in expected]
+    code, out, _ = run(capsys, "analogy", lee_vectors, "man", "king", "woman")
+    assert code == 0
+    assert out.startswith("man is to king as woman is to ? (3cosadd)\nrank")
+
+
+def test_evaluate(lee_vectors, capsys):
+    wv = KeyedVectors.load_word2vec_format(str(lee_vectors), binary=True)
+    payload = run_json(capsys, "evaluate", lee_vectors)
+    assert [s["dataset"] for s in payload["similarity"]] == ["wordsim353", "simlex999"]
+    for entry in payload["similarity"]:
+        expected = evaluate_similarity(wv, entry["dataset"])
+        assert entry["spearman"] == pytest.approx(expected.spearman)
+        assert entry["n_found"] == expected.n_found
+    expected = evaluate_analogies(wv)
+    assert payload["analogies"]["n_correct"] == expected.total.n_correct
+    assert payload["analogies"]["n_found"] == expected.total.n_found
+    assert len(payload["analogies"]["sections"]) == 14
+
+    code, out, _ = run(capsys, "evaluate", lee_vectors, "--similarity", "simlex999")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split()[:3] == ["dataset", "spearman", "pearson"]
+    assert lines[2].startswith("simlex999 ")
+    assert "google (3cosadd): accuracy" in out
+    assert lines[-1].split()[0] == "total"
+
+
+def test_evaluate_options_and_a_dataset_without_coverage(lee_vectors, tmp_path, capsys):
+    pairs = tmp_path / "rare.tsv"
+    pairs.write_text("zyzzyva\tquixotic\t5\nabcdefg\tquixotic\t3\n")
+    payload = run_json(
+        capsys, "evaluate", lee_vectors, "--similarity", pairs, "wordsim353",
+        "--oov", "penalize", "--method", "3cosmul", "--restrict-vocab", 1000,
+    )  # fmt: skip
+    rare, wordsim = payload["similarity"]
+    assert rare["spearman"] is None
+    assert (rare["n_found"], rare["n_pairs"]) == (0, 2)
+    expected = evaluate_similarity(lee_vectors, restrict_vocab=1000, oov="penalize")
+    assert wordsim["spearman"] == pytest.approx(expected.spearman)
+    assert payload["analogies"]["method"] == "3cosmul"
+    assert payload["analogies"]["oov"] == "penalize"
+
+
+def test_info(lee_vectors, capsys):
+    wv = KeyedVectors.load_word2vec_format(str(lee_vectors), binary=True)
+    payload = run_json(capsys, "info", lee_vectors, "--words", 5)
+    assert payload["words"] == len(wv)
+    assert payload["dims"] == 16
+    assert payload["first_words"] == wv.index_to_key[:5]
+    code, out, _ = run(capsys, "info", lee_vectors)
+    assert code == 0
+    assert f"words:         {len(wv)}" in out.splitlines()
+
+
+def test_cache_builds_a_memory_mapped_copy(lee_vectors, tmp_path, capsys):
+    cache_dir = tmp_path / "my-cache"
+    payload = run_json(capsys, "cache", lee_vectors, "--cache-dir", cache_dir)
+    assert payload["cache_dir"] == str(cache_dir)
+    assert payload["words"] > 0
+    assert payload["memory_mapped"] is True
+    assert list(cache_dir.rglob("*.npy"))  # the mappable table was written
+    code, _, err = run(capsys, "cache", lee_vectors, "--no-cache")
+    assert_one_line_error(code, err, 1, "nothing to do")
+
+
+# -- errors and help ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "fragment"),
+    [
+        (["info", "missing.bin"], 1, "Word-vector file not found: 'missing.bin'"),
+        (["similar", "{vectors}", "zyzzyva"], 1, "not in the vocabulary of"),
+        (["similar", "{vectors}", "Police"], 1, "'Police' -> 'police'"),
+        (["analogy", "{vectors}", "man", "qq", "zz"], 1, "'qq', 'zz'"),
+        (["evaluate", "{vectors}", "--analogies", "nope"], 1, "neither a built-in"),
+        (["train", "missing.txt", "-o", "x.bin"], 1, "corpus not found"),
+        (["train", LEE, "-o", "no/such/dir/x.bin"], 1, "does not exist"),
+        (["train", LEE, "-o", "x.bin", "--negative", "0"], 1, "nothing to train"),
+        (["train", LEE, "-o", "x.bin", "--vector-size", "0"], 2, "must be >= 1"),
+        (["train", LEE, "-o", "x.bin", "--sample", "lots"], 2, "expected a number"),
+        (["train", LEE], 2, "required: -o/--output"),
+        (["similar", "{vectors}"], 2, "required: WORD"),
+        (["info", "{vectors}", "--json", "--bogus"], 2, "unrecognized arguments"),
+        ([], 2, "required: COMMAND"),
+    ],
+)
+def test_errors_exit_codes(
+    lee_vectors, tmp_path, monkeypatch, capsys, argv, code, fragment
+):
+    monkeypatch.chdir(tmp_path)
+    argv = [arg.replace("{vectors}", str(lee_vectors)) for arg in argv]
+    exit_code, _, err = run(capsys, *argv)
+    assert_one_line_error(exit_code, err, code, fragment)
+
+
+def test_corpus_errors(tmp_path, capsys):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("fine line\nun caf\xe9 noir\n".encode("latin-1"))
+    code, _, err = run(capsys, "train", latin1, "-o", tmp_path / "v.bin", "--quiet")
+    assert_one_line_error(code, err, 1, "is not UTF-8 text (line 2, byte 7")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "train", empty, "-o", tmp_path / "v.bin")
+    assert_one_line_error(code, err, 1, "contains no file")
+    code, _, err = run(
+        capsys, "train", LEE, "-o", tmp_path / "v.bin", "--min-count", 10**5, "--quiet"
+    )
+    assert_one_line_error(code, err, 1, "Empty vocabulary")
+
+
+@pytest.mark.parametrize(
+    "command", ["demo", "train", "similar", "analogy", "evaluate", "info", "cache"]
+)
+def test_every_subcommand_has_help(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: skw2v {command}")
+
+
+def test_python_m_skw2v_help():
+    done = subprocess.run(
+        [sys.executable, "-m", "skw2v", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    for command in ("demo", "train", "similar", "analogy", "evaluate", "info", "cache"):
+        assert command in done.stdout
+    assert "Exit codes" in done.stdout
+
+
+@pytest.mark.filterwarnings("ignore:.*no word in the vocabulary:UserWarning")
+def test_demo_quick(capsys):
+    code, out, _ = run(capsys, "demo", "--quick", "--n-jobs", 1)
+    assert code == 0
+    assert "Cross-validated accuracy" in out
+    table_header = out.split("Cross-validated accuracy")[1].splitlines()[1]
+    assert table_header.split()[:4] == ["model", "sg", "window", "cv"]
+    for line in ("Held-out accuracy, best word2vec pipeline: 0.",
+                 "Held-out accuracy, TF-IDF baseline:        0."):  # fmt: skip
+        assert line in out
+    assert "Nearest words in the best embedding" in out
