@@ -10,7 +10,13 @@ The public API:
   from a file (Google News, GloVe, fastText) or memory;
 - :func:`load_vectors` loads pretrained vectors once per process (word2vec,
   GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
-- :mod:`skw2v.datasets` holds the bundled movie-review data.
+- :mod:`skw2v.datasets` holds the bundled movie-review data;
+- :mod:`skw2v.evaluation` scores word vectors on word similarity and analogies,
+  and makes label-free scorers for ``GridSearchCV``.
+
+The ``skw2v`` command (also ``python -m skw2v``) trains, inspects and evaluates
+vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
+``cache`` and ``demo``.
 """
 
 from ._average import AvgWord2VecTransformer
