@@ -8,11 +8,13 @@ the validated input to the pooled float32 rows, happens here, once.
 from __future__ import annotations
 
 import copy
+import re
 import sys
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -32,6 +34,28 @@ from ._pooling import (
     zipf_probabilities,
 )
 from ._text import build_tokenizer, check_documents, tokenize_documents
+
+#: Characters of raw text per worker process below which ``transform`` does not
+#: start processes (starting them and sending the estimator costs more than it
+#: saves); smaller batches are pooled in threads.
+PROCESS_MIN_CHARACTERS = 2_000_000
+
+_NO_KNOWN_WORD = re.compile(r"(\d+) of \d+ documents have no word in the vocabulary")
+
+
+def _no_known_word_message(n_without_known: int, n_documents: int) -> str:
+    return (
+        f"{n_without_known} of {n_documents} documents have no word in the "
+        "vocabulary (empty, or only unknown words); their rows are zeros."
+    )
+
+
+def _tokenize_and_pool(estimator, documents: list) -> tuple[np.ndarray, list]:
+    """Tokenize and pool raw documents in a worker; return rows and warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pooled = estimator._pool_raw(estimator._tokenize(documents, allow_empty=True))
+    return pooled, [(str(w.message), w.category) for w in caught]
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
@@ -151,11 +175,36 @@ class _BaseEmbeddingVectorizer(
             n_jobs=self.n_jobs,
         )
         if n_without_known and warn:
-            warn_user(
-                f"{n_without_known} of {len(tokens)} documents have no word in the "
-                "vocabulary (empty, or only unknown words); their rows are zeros."
-            )
+            warn_user(_no_known_word_message(n_without_known, len(tokens)))
         return pooled
+
+    def _transform_in_processes(self, documents: list, n_jobs: int) -> np.ndarray:
+        """Tokenize and pool ``documents`` in ``n_jobs`` worker processes.
+
+        Each worker gets one contiguous part of the raw text and a pickled copy
+        of the estimator (joblib memory-maps its vector table instead of copying
+        it; an estimator that pickles its table by reference reloads it
+        memory-mapped), and sends back only the pooled rows. The rows are those
+        of a serial run, since each row depends on its own document alone.
+        """
+        serial = copy.copy(self)
+        serial.n_jobs = 1  # a private copy: workers must not nest parallelism
+        edges = np.linspace(0, len(documents), n_jobs + 1).astype(int)
+        parts = Parallel(n_jobs=n_jobs, backend="loky")(
+            delayed(_tokenize_and_pool)(serial, documents[start:stop])
+            for start, stop in zip(edges[:-1], edges[1:], strict=True)
+        )
+        n_without_known = 0
+        for _, caught in parts:
+            for message, category in caught:
+                counted = _NO_KNOWN_WORD.match(message)
+                if counted:
+                    n_without_known += int(counted.group(1))
+                else:
+                    warn_user(message, category)
+        if n_without_known:
+            warn_user(_no_known_word_message(n_without_known, len(documents)))
+        return np.concatenate([pooled for pooled, _ in parts])
 
     def _pool(self, tokens: list) -> np.ndarray:
         return finish_rows(
@@ -218,6 +267,16 @@ class _BaseEmbeddingVectorizer(
             One pooled vector per document.
         """
         check_is_fitted(self)
+        n_jobs = effective_n_jobs(self.n_jobs)
+        if n_jobs > 1:
+            documents = check_documents(X)
+            if (
+                set(map(type, documents)) <= {str}
+                and sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS
+            ):
+                pooled = self._transform_in_processes(documents, n_jobs)
+                return finish_rows(pooled, components=self.components_, norm=self.norm)
+            X = documents
         return self._pool(self._tokenize(X))
 
     # -- scikit-learn protocol ------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from gensim.models import KeyedVectors
 from sklearn.utils._param_validation import InvalidParameterError
 
+import skw2v._base
 import skw2v._pooling
 from skw2v import AvgWord2VecTransformer
 from skw2v._pooling import chunk_bounds, pool_documents
@@ -296,6 +297,24 @@ def test_two_jobs_equal_one_job(monkeypatch, fitted_vectorizer, reviews, pooling
         fitted_two = pooler.fit_transform(X)
     np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(one, fitted_two)
+
+
+def test_processes_equal_one_job_and_merge_the_warnings(
+    monkeypatch, fitted_vectorizer, reviews
+):
+    # A small threshold sends even this batch to two worker processes.
+    monkeypatch.setattr(skw2v._base, "PROCESS_MIN_CHARACTERS", 1)
+    X = [*reviews.data[:1500], "", "zzzz", *reviews.data[1500:3000], ""]
+    pooler = AvgWord2VecTransformer(
+        vectors=fitted_vectorizer, pooling="mean+max", weighting="tfidf", norm="l2"
+    ).fit(reviews.data[:3000])
+    with pytest.warns(UserWarning, match="of 3003 documents have no word") as serial:
+        one = pooler.transform(X)
+    with pytest.warns(UserWarning, match="of 3003 documents have no word") as parts:
+        two = pooler.set_params(n_jobs=2).transform(X)
+    assert len(parts) == 1  # one warning, with the counts of both workers added
+    assert str(parts[0].message) == str(serial[0].message)
+    np.testing.assert_array_equal(one, two)
 
 
 def test_word2vec_vectorizer_pools_with_its_n_jobs(fitted_vectorizer, small_corpus):
