@@ -118,8 +118,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         Sample the effective window size uniformly from ``[1, window]`` for each
         word, as the original word2vec does.
     n_jobs : int or None, default=None
-        Worker threads for training, and for pooling in ``transform`` (where
-        results do not depend on it). None means 1, which together with an int
+        Worker threads for training, and parallel workers for ``transform``
+        as in :class:`AvgWord2VecTransformer` (where results do not depend on
+        it). None means 1, which together with an int
         ``random_state`` makes training reproducible; -1 means all CPUs.
         With more than one thread the order in which threads update the shared
         vectors varies from run to run, so vectors differ slightly between runs
@@ -349,9 +350,10 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
             )
         if self.init_vectors is not None:
             pretrained = load_vectors(self.init_vectors)
-            self.n_words_initialized_ = copy_pretrained_rows(
+            rows = copy_pretrained_rows(
                 model.wv, pretrained, lowercase=self.lowercase, name="init_vectors"
             )
+            self.n_words_initialized_ = len(rows)
         callbacks = [_EpochProgress(self.epochs)] if self.verbose else []
         model.train(
             corpus,
