@@ -8,6 +8,8 @@ The public API:
   have;
 - :class:`PretrainedEmbeddingVectorizer` pools documents over pretrained vectors
   from a file (Google News, GloVe, fastText) or memory;
+- :class:`EmbeddingSequencer` gives padded index sequences and an embedding
+  matrix for Keras/PyTorch models;
 - :func:`load_vectors` loads pretrained vectors once per process (word2vec,
   GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
 - :mod:`skw2v.datasets` holds the bundled movie-review data;
@@ -22,12 +24,14 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 from ._average import AvgWord2VecTransformer
 from ._loading import load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
+from ._sequences import EmbeddingSequencer
 from ._word2vec import Word2VecVectorizer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AvgWord2VecTransformer",
+    "EmbeddingSequencer",
     "PretrainedEmbeddingVectorizer",
     "Word2VecVectorizer",
     "__version__",

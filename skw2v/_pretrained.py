@@ -46,8 +46,8 @@ def copy_pretrained_rows(
     *,
     lowercase: bool = True,
     name: str = "vectors",
-) -> int:
-    """Overwrite the rows of ``target`` whose words ``source`` has; return how many.
+) -> np.ndarray:
+    """Overwrite the rows of ``target`` whose words ``source`` has; return them.
 
     A word is looked up as written, then (with ``lowercase``) in lowercase and
     in the other casings ``source`` has.
@@ -69,7 +69,7 @@ def copy_pretrained_rows(
             ids[row] = known.get(lower, known.get(aliases.get(lower, ""), -1))
     rows = np.flatnonzero(ids >= 0)
     target.vectors[rows] = source.vectors[ids[rows]]
-    return len(rows)
+    return rows
 
 
 def _is_path(vectors) -> bool:

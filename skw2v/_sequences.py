@@ -1,0 +1,270 @@
+"""``EmbeddingSequencer``: index sequences and an embedding matrix for networks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import chain
+from numbers import Integral
+
+import numpy as np
+from gensim.models import KeyedVectors
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import _BaseEmbeddingVectorizer
+from ._compat import Interval, StrOptions, _fit_context
+from ._loading import load_vectors
+from ._pooling import token_ids
+from ._pretrained import copy_pretrained_rows
+from ._text import (
+    DEFAULT_TOKEN_PATTERN,
+    build_tokenizer,
+    check_documents,
+    tokenize_documents,
+)
+
+
+class EmbeddingSequencer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    r"""Turn texts into padded word-index sequences, with a matching embedding matrix.
+
+    For Keras or PyTorch models that read sequences (RNNs, CNNs, transformers):
+    ``fit`` learns a vocabulary from the training texts and builds
+    ``embedding_matrix_``, whose row ``i`` is the pretrained vector of the word
+    with index ``i``. Row 0 is reserved for padding and holds zeros; words the
+    pretrained vectors lack get random rows drawn from ``random_state``.
+    ``transform`` turns texts into integer sequences of ``max_length`` indices
+    consistent with that matrix; words outside the vocabulary are dropped.
+
+    Load the matrix into ``torch.nn.Embedding.from_pretrained(...,
+    padding_idx=0)`` (or a Keras ``Embedding`` layer) and choose there whether
+    it stays frozen or is fine-tuned.
+
+    Parameters
+    ----------
+    vectors : str, PathLike, KeyedVectors, gensim model, fitted estimator or None
+        The pretrained vectors (a path is loaded with :func:`load_vectors`). None
+        gives a random matrix for every word, to learn from scratch.
+    vector_size : int, default=100
+        Width of the matrix when ``vectors`` is None; otherwise ignored.
+    min_count : int, default=1
+        Ignore training words that occur fewer times than this.
+    max_words : int or None, default=None
+        Keep at most this many words, the most frequent ones.
+    max_length : int or None, default=None
+        Length of every output sequence; None means the longest training text.
+    truncating : {"post", "pre"}, default="post"
+        Cut longer texts at the end ("post") or at the start ("pre").
+    padding : {"post", "pre"}, default="post"
+        Put the padding zeros after ("post") or before ("pre") the words.
+    lowercase : bool, default=True
+        Convert raw documents to lowercase before tokenizing; cased vectors are
+        then searched in their other casings too.
+    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
+        Regular expression that matches a token.
+    tokenizer : callable or None, default=None
+        A function ``str -> list[str]`` that replaces the regular expression.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random rows of words without a pretrained vector.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Word -> index (from 1, most frequent first).
+    index_to_word_ : ndarray of shape (n_words + 1,), dtype object
+        Index -> word; entry 0, the padding, is the empty string.
+    embedding_matrix_ : ndarray of shape (n_words + 1, vector_size), dtype float32
+        Row ``i`` is the vector of word ``i``; row 0 is zeros.
+    coverage_ : dict
+        ``n_words``, ``n_found`` (words with a pretrained vector), ``n_missing``
+        and ``missing_words`` (most frequent first).
+    max_length_ : int
+        The length of the output sequences.
+
+    See Also
+    --------
+    PretrainedEmbeddingVectorizer : One pooled vector per text instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> from skw2v import EmbeddingSequencer
+    >>> wv = KeyedVectors(vector_size=2)
+    >>> wv.add_vectors(["good", "movie"], np.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> sequencer = EmbeddingSequencer(vectors=wv, max_length=4, random_state=0)
+    >>> sequencer.fit_transform(["a good movie", "good good good good good"])
+    array([[2, 1, 3, 0],
+           [1, 1, 1, 1]])
+    >>> sequencer.index_to_word_
+    array(['', 'good', 'a', 'movie'], dtype=object)
+    >>> sequencer.embedding_matrix_[[0, 1, 3]]
+    array([[0., 0.],
+           [1., 0.],
+           [0., 1.]], dtype=float32)
+    >>> sequencer.coverage_
+    {'n_words': 3, 'n_found': 2, 'n_missing': 1, 'missing_words': ['a']}
+    """
+
+    _parameter_constraints: dict = {
+        "vectors": "no_validation",  # checked, with a clear message, in fit
+        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_words": [Interval(Integral, 1, None, closed="left"), None],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "truncating": [StrOptions({"pre", "post"})],
+        "padding": [StrOptions({"pre", "post"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str, None],
+        "tokenizer": [callable, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        vectors=None,
+        *,
+        vector_size=100,
+        min_count=1,
+        max_words=None,
+        max_length=None,
+        truncating="post",
+        padding="post",
+        lowercase=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        random_state=None,
+    ):
+        self.vectors = vectors
+        self.vector_size = vector_size
+        self.min_count = min_count
+        self.max_words = max_words
+        self.max_length = max_length
+        self.truncating = truncating
+        self.padding = padding
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.random_state = random_state
+
+    def _tokenize(self, X) -> list:
+        tokenize = build_tokenizer(
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            tokenizer=self.tokenizer,
+        )
+        return tokenize_documents(
+            check_documents(X), tokenize, trusted=self.tokenizer is None
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary and build the embedding matrix.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Training documents: raw text, or already tokenized documents.
+        y : None
+            Ignored; present for compatibility with scikit-learn pipelines.
+
+        Returns
+        -------
+        self : object
+            The fitted sequencer.
+        """
+        tokens = self._tokenize(X)
+        counts = Counter(chain.from_iterable(tokens))
+        words = sorted(
+            (w for w, c in counts.items() if c >= self.min_count),
+            key=lambda w: (-counts[w], w),
+        )[: self.max_words]
+        if not words:
+            raise ValueError(
+                f"Empty vocabulary: no word occurs at least min_count="
+                f"{self.min_count} times in the {len(tokens)} training documents."
+            )
+        pretrained = None if self.vectors is None else load_vectors(self.vectors)
+        size = self.vector_size if pretrained is None else pretrained.vector_size
+        table = KeyedVectors(vector_size=size, count=0)
+        table.add_vectors(words, np.zeros((len(words), size), np.float32))
+        found = np.zeros(len(words), dtype=bool)
+        if pretrained is not None:
+            found[copy_pretrained_rows(table, pretrained, lowercase=self.lowercase)] = 1
+        # Random rows with the spread of the pretrained ones (0.1 without any).
+        scale = float(table.vectors[found].std()) if found.any() else 0.1
+        rng = check_random_state(self.random_state)
+        random_rows = rng.normal(0.0, scale, (int((~found).sum()), size))
+        table.vectors[~found] = random_rows.astype(np.float32)
+
+        self.vocabulary_ = {word: i for i, word in enumerate(words, start=1)}
+        self.index_to_word_ = np.array([""] + words, dtype=object)
+        self.embedding_matrix_ = np.vstack([np.zeros((1, size)), table.vectors]).astype(
+            np.float32
+        )
+        missing = [w for w, hit in zip(words, found, strict=True) if not hit]
+        self.coverage_ = {
+            "n_words": len(words),
+            "n_found": int(found.sum()),
+            "n_missing": len(missing),
+            "missing_words": missing,
+        }
+        self.max_length_ = (
+            self.max_length
+            if self.max_length is not None
+            else max(1, max(map(len, tokens)))
+        )
+        return self
+
+    def transform(self, X):
+        """Return the padded index sequences of the documents.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str, pandas Series or one-column DataFrame
+            Documents: raw text, or already tokenized documents.
+
+        Returns
+        -------
+        sequences : ndarray of shape (n_documents, max_length_), dtype int64
+            Word indices into ``embedding_matrix_``; 0 is padding.
+        """
+        check_is_fitted(self)
+        tokens = self._tokenize(X)
+        ids, lengths = token_ids(tokens, self.vocabulary_)
+        known = ids >= 0
+        docs = np.repeat(np.arange(len(tokens)), lengths)[known]
+        ids = ids[known]
+        n_known = np.bincount(docs, minlength=len(tokens))
+        starts = np.cumsum(n_known) - n_known
+        position = np.arange(len(ids)) - starts[docs]
+        length = self.max_length_
+        if self.truncating == "pre":  # keep the last max_length words
+            position -= np.maximum(n_known - length, 0)[docs]
+        keep = (position >= 0) & (position < length)
+        docs, ids, position = docs[keep], ids[keep], position[keep]
+        if self.padding == "pre":
+            position += (length - np.minimum(n_known, length))[docs]
+        sequences = np.zeros((len(tokens), length), dtype=np.int64)
+        sequences[docs, position] = ids
+        return sequences
+
+    @property
+    def _n_features_out(self) -> int:
+        return self.max_length_
+
+    _shared_params = ("vectors",)
+    #: ``clone`` hands ``vectors`` over by reference, as for the vectorizers.
+    __sklearn_clone__ = _BaseEmbeddingVectorizer.__sklearn_clone__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags

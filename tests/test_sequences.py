@@ -1,0 +1,111 @@
+"""EmbeddingSequencer: vocabulary, embedding matrix, coverage, padded sequences."""
+
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors
+from gensim.test.utils import datapath
+from sklearn.base import clone
+from sklearn.utils import estimator_checks as sk_checks
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skw2v import EmbeddingSequencer
+
+CHECKS = [
+    sk_checks.check_estimator_cloneable,
+    sk_checks.check_no_attributes_set_in_init,
+    sk_checks.check_get_params_invariance,
+    sk_checks.check_set_params,
+    sk_checks.check_parameters_default_constructible,
+    sk_checks.check_param_validation,
+    sk_checks.check_transformers_unfitted,
+]
+
+
+@pytest.fixture(scope="module")
+def polarity():
+    # fastText vectors trained on the movie reviews, with a few cased words.
+    wv = KeyedVectors.load_word2vec_format(
+        datapath("pang_lee_polarity_fasttext.vec"), unicode_errors="replace"
+    )
+    keys = [k.upper() if k == "film" else k for k in wv.index_to_key]
+    cased = KeyedVectors(vector_size=wv.vector_size)
+    cased.add_vectors(keys, wv.vectors)
+    return cased
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_sklearn_checks(check, polarity):
+    check("EmbeddingSequencer", EmbeddingSequencer(vectors=polarity))
+
+
+def test_matrix_rows_follow_the_vocabulary(polarity, small_corpus):
+    X, _ = small_corpus
+    seq = EmbeddingSequencer(vectors=polarity, min_count=2, random_state=0).fit(X)
+    matrix, words = seq.embedding_matrix_, seq.index_to_word_
+    assert matrix.shape == (len(seq.vocabulary_) + 1, 100) and matrix.dtype == "f4"
+    assert not matrix[0].any(), "row 0 (padding) must be zeros"
+    for word in ["the", "good", "film"]:  # "film" is stored as "FILM"
+        np.testing.assert_array_equal(
+            matrix[seq.vocabulary_[word]],
+            polarity[word.upper() if word == "film" else word],
+        )
+    report = seq.coverage_
+    assert (
+        report["n_words"] == len(words) - 1 == report["n_found"] + report["n_missing"]
+    )
+    assert report["n_missing"] > 0 and report["missing_words"][0] in seq.vocabulary_
+    assert all(w not in polarity.key_to_index for w in report["missing_words"])
+    missing_rows = matrix[[seq.vocabulary_[w] for w in report["missing_words"]]]
+    assert np.abs(missing_rows).min(axis=1).max() > 0  # random, not zeros
+    again = EmbeddingSequencer(vectors=polarity, min_count=2, random_state=0).fit(X)
+    other = EmbeddingSequencer(vectors=polarity, min_count=2, random_state=1).fit(X)
+    np.testing.assert_array_equal(again.embedding_matrix_, matrix)
+    assert not np.array_equal(other.embedding_matrix_, matrix)
+    # Vocabulary: most frequent first, min_count and max_words respected.
+    counts = [sum(doc.lower().split().count(w) for doc in X) for w in words[1:4]]
+    assert counts == sorted(counts, reverse=True)
+    small = EmbeddingSequencer(vectors=polarity, max_words=50).fit(X)
+    assert list(small.vocabulary_) == list(words[1:51])
+
+
+@pytest.mark.parametrize(
+    "truncating, padding, expected",
+    [
+        ("post", "post", [[1, 2, 3], [4, 1, 0], [0, 0, 0]]),
+        ("pre", "post", [[3, 1, 4], [4, 1, 0], [0, 0, 0]]),
+        ("post", "pre", [[1, 2, 3], [0, 4, 1], [0, 0, 0]]),
+        ("pre", "pre", [[3, 1, 4], [0, 4, 1], [0, 0, 0]]),
+    ],
+)
+def test_padding_and_truncation(truncating, padding, expected):
+    seq = EmbeddingSequencer(
+        max_length=3, truncating=truncating, padding=padding, vector_size=4
+    ).fit(["a a a b c d", "b c d", "a d"])
+    assert list(seq.index_to_word_) == ["", "a", "d", "b", "c"]
+    out = seq.transform(["a d b a c", "c unknown a", "unknown words only"])
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_without_vectors_everything_is_random_and_max_length_learned(small_corpus):
+    X, _ = small_corpus
+    seq = EmbeddingSequencer(vector_size=8, random_state=0).fit(X)
+    assert seq.coverage_["n_found"] == 0 and seq.embedding_matrix_.shape[1] == 8
+    assert seq.max_length_ == max(len(t) for t in seq._tokenize(X))
+    assert seq.transform(X).shape == (len(X), seq.max_length_)
+    assert seq.get_feature_names_out()[0] == "embeddingsequencer0"
+
+
+def test_clone_shares_the_vectors(polarity):
+    assert clone(EmbeddingSequencer(vectors=polarity)).vectors is polarity
+
+
+def test_bad_input(polarity):
+    with pytest.raises(InvalidParameterError, match="truncating"):
+        EmbeddingSequencer(truncating="middle").fit(["a b"])
+    with pytest.raises(TypeError, match="must be a gensim KeyedVectors"):
+        EmbeddingSequencer(vectors="not a file".split()).fit(["a b"])
+    with pytest.raises(ValueError, match="Empty vocabulary"):
+        EmbeddingSequencer(min_count=5).fit(["a b"])
+    with pytest.raises(TypeError, match="string object received"):
+        EmbeddingSequencer().fit("a single string")
