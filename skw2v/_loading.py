@@ -74,6 +74,19 @@ _registry_lock = threading.Lock()
 load_counts: Counter = Counter()
 
 
+def _count(event: str, path: Path) -> None:
+    """Count a load event; also log it to ``$SKW2V_LOAD_LOG`` when that is set.
+
+    The log (one line per event: process id, event, file) shows which
+    processes of a parallel grid search parsed a file and which mapped it.
+    """
+    load_counts[event] += 1
+    log = os.environ.get("SKW2V_LOAD_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {event} {path}\n")
+
+
 # -- where the cache lives ----------------------------------------------------------
 
 
@@ -186,7 +199,7 @@ def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0)
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, limit, binary)
     with _registry_lock:
         if key in _registry:
-            load_counts["registry"] += 1
+            _count("registry", path)
             return _registry[key]
         kv = _load_file(path, stat, key, cache_dir=cache_dir, verbose=verbose)
         _registry[key] = kv
@@ -417,7 +430,7 @@ class _Progress:
 
 def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
     """Read the file with gensim, turning its exceptions into clear messages."""
-    load_counts["parsed"] += 1
+    _count("parsed", path)
     if fmt == "gensim":
         kv = as_keyed_vectors(KeyedVectors.load(str(path), mmap="r"))
         if limit is not None and limit < len(kv):
@@ -534,13 +547,13 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
     entry = source_dir / _digest(json.dumps(manifest, sort_keys=True))
     kv = _read_entry(entry, manifest)
     if kv is not None:
-        load_counts["mapped"] += 1
+        _count("mapped", path)
         return kv
     # One process parses while the others wait for its entry, then map it.
     with _build_lock(source_dir):
         kv = _read_entry(entry, manifest)
         if kv is not None:
-            load_counts["mapped"] += 1
+            _count("mapped", path)
             return kv
         kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
         try:
