@@ -109,3 +109,20 @@ def test_bad_input(polarity):
         EmbeddingSequencer(min_count=5).fit(["a b"])
     with pytest.raises(TypeError, match="string object received"):
         EmbeddingSequencer().fit("a single string")
+
+
+def test_torch_example_exits_cleanly_without_torch():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "torch_embeddings.py"
+    code = (
+        "import runpy, sys; sys.modules['torch'] = None; "  # import torch fails
+        f"sys.argv = ['x', '--quick']; runpy.run_path({str(example)!r})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "needs PyTorch, which is not installed" in done.stdout
