@@ -102,8 +102,6 @@ class LineCorpus:
         return files
 
     def __iter__(self) -> Iterator[list[str]]:
-        from ._word2vec import _training_corpus
-
         for file in self.files:
             opener = gzip.open if file.suffix == ".gz" else open
             with opener(file, "rb") as lines:
@@ -118,7 +116,7 @@ class LineCorpus:
                         ) from None
                     tokens = self.tokenize(line)
                     if tokens:
-                        yield from _training_corpus([tokens])
+                        yield tokens
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -53,19 +54,34 @@ class _EpochProgress(CallbackAny2Vec):
             self.bar.close()
 
 
-def _training_corpus(tokens: list) -> list:
+class _SplitLongDocuments:
+    """Restartable view of a corpus with documents cut to gensim's sentence limit."""
+
+    def __init__(self, documents: Iterable[Sequence[str]]):
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        for doc in self.documents:
+            if len(doc) <= MAX_WORDS_IN_BATCH:
+                yield doc
+            else:
+                for start in range(0, len(doc), MAX_WORDS_IN_BATCH):
+                    yield doc[start : start + MAX_WORDS_IN_BATCH]
+
+
+def _training_corpus(tokens: Iterable[Sequence[str]]) -> Iterable[Sequence[str]]:
     """Return the documents as gensim should train on them.
 
     gensim silently ignores the words of a sentence past its 10,000th; longer
-    documents are split into pieces of that size so that every word counts.
+    documents are cut into pieces of that size so that every word counts. A
+    list with no long document is returned as it is; anything else (a streamed
+    corpus) is wrapped, never read in advance.
     """
-    if all(len(doc) <= MAX_WORDS_IN_BATCH for doc in tokens):
+    if isinstance(tokens, list) and all(
+        len(doc) <= MAX_WORDS_IN_BATCH for doc in tokens
+    ):
         return tokens
-    return [
-        doc[start : start + MAX_WORDS_IN_BATCH]
-        for doc in tokens
-        for start in range(0, len(doc), MAX_WORDS_IN_BATCH)
-    ]
+    return _SplitLongDocuments(tokens)
 
 
 class Word2VecVectorizer(_BaseEmbeddingVectorizer):
