@@ -235,7 +235,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         return load_vectors(
             self.vectors,
             binary=self.binary,
-            limit=self.limit if _is_path(self.vectors) else None,
+            limit=self.limit,
             cache_dir=self.cache_dir,
             verbose=self.verbose,
         )

@@ -216,6 +216,11 @@ def test_vectors_that_are_not_vectors():
         PretrainedEmbeddingVectorizer(vectors=[1.0, 2.0]).fit(["good movie"])
 
 
+def test_limit_with_vectors_in_memory(polarity):
+    with pytest.raises(ValueError, match="limit applies to vectors read from a file"):
+        PretrainedEmbeddingVectorizer(vectors=polarity, limit=5).fit(["good movie"])
+
+
 def test_missing_file_at_fit(tmp_path):
     with pytest.raises(FileNotFoundError, match="nowhere.bin"):
         PretrainedEmbeddingVectorizer(vectors=tmp_path / "nowhere.bin").fit(["a"])
