@@ -126,6 +126,8 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
         if isinstance(doc, str):
             continue
         if isinstance(doc, (list, tuple)):
+            if set(map(type, doc)) <= {str}:
+                continue
             bad = next((t for t in doc if not isinstance(t, str)), None)
             if bad is not None:  # (str subclasses such as numpy.str_ are fine)
                 raise TypeError(
