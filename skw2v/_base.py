@@ -182,15 +182,17 @@ class _BaseEmbeddingVectorizer(
         """Tokenize and pool ``documents`` in ``n_jobs`` worker processes.
 
         Each worker gets one contiguous part of the raw text and a pickled copy
-        of the estimator (joblib memory-maps its vector table instead of copying
-        it; an estimator that pickles its table by reference reloads it
-        memory-mapped), and sends back only the pooled rows. The rows are those
+        of the estimator (joblib memory-maps a vector table over 16 MB instead
+        of copying it; an estimator that pickles its table by reference reloads
+        it memory-mapped), and sends back only the pooled rows. The rows are those
         of a serial run, since each row depends on its own document alone.
         """
         serial = copy.copy(self)
         serial.n_jobs = 1  # a private copy: workers must not nest parallelism
         edges = np.linspace(0, len(documents), n_jobs + 1).astype(int)
-        parts = Parallel(n_jobs=n_jobs, backend="loky")(
+        # Tables under 16 MB are cheaper to send than to memory-map (joblib's
+        # temporary files take ~0.1 s to clean up); larger ones are mapped.
+        parts = Parallel(n_jobs=n_jobs, backend="loky", max_nbytes="16M")(
             delayed(_tokenize_and_pool)(serial, documents[start:stop])
             for start, stop in zip(edges[:-1], edges[1:], strict=True)
         )
