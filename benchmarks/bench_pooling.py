@@ -60,7 +60,7 @@ def measure(name: str, docs: list[str], wv, repeat: int) -> None:
     """Print the rows of one corpus."""
     n_tokens = sum(map(len, map(str.split, docs)))
     label = f"{name}: {len(docs)} x {n_tokens / len(docs):.0f} tok"
-    loop_time, expected = best_time(1, hand_written_loop, wv, docs)
+    loop_time, expected = best_time(repeat, hand_written_loop, wv, docs)
 
     def row(what, seconds, n_jobs=""):
         rate = n_tokens / seconds / 1e6
