@@ -73,25 +73,6 @@ def _known_tokens(ids: np.ndarray, lengths: np.ndarray):
     return ids[known], rows, indptr
 
 
-def document_token_matrix(
-    token_docs: Sequence[Sequence[str]],
-    key_to_index: dict[str, int],
-    n_words: int,
-    weights: np.ndarray | None = None,
-) -> sp.csr_matrix:
-    """Return the weight matrix: ``M[i, j]`` = occurrences of word ``j`` in doc ``i``.
-
-    Unknown tokens are dropped. Repeated tokens of a document appear as repeated
-    column indices, which scipy's products sum, so no sorting or de-duplication
-    is needed. With ``weights``, every occurrence counts ``weights[j]`` instead
-    of 1.
-    """
-    ids, lengths = token_ids(token_docs, key_to_index)
-    ids, _, indptr = _known_tokens(ids, lengths)
-    data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
-    return sp.csr_matrix((data, ids, indptr), shape=(len(lengths), n_words))
-
-
 def _pool_chunk(
     token_docs: Sequence[Sequence[str]],
     key_to_index: dict[str, int],
