@@ -11,6 +11,7 @@ import copy
 import re
 import sys
 import warnings
+from itertools import chain
 from numbers import Integral, Real
 
 import numpy as np
@@ -147,31 +148,52 @@ class _BaseEmbeddingVectorizer(
             )
             self._unseen_word_weight = np.float32(1.0)  # a / (a + 0)
 
-    def _lookup_table(self, tokens: list) -> tuple[dict[str, int], np.ndarray]:
-        """Return ``(key_to_index, vectors)``, the table ``tokens`` are pooled over.
+    def _lookup_table(
+        self, tokens: list
+    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
+        """Return ``(key_to_index, vectors, weights)``: what ``tokens`` are pooled over.
 
-        Subclasses may extend it (e.g. with vectors computed for unknown words)
-        by appending rows after those of ``wv_``; with a weighting, the extra rows
-        weigh as much as a word never seen in fit.
+        By default the whole of ``wv_`` and ``word_weights_``. A subclass that
+        gives vectors to words ``wv_`` lacks (fastText subwords) returns
+        :meth:`_batch_table` instead.
         """
-        return self.wv_.key_to_index, self.wv_.vectors
+        return self.wv_.key_to_index, self.wv_.vectors, self.word_weights_
 
-    def _table_weights(self, n_rows: int) -> np.ndarray | None:
-        """Return the weight of each row of a lookup table of ``n_rows`` rows."""
+    def _batch_table(
+        self, tokens: list, extra_words: list[str], extra_vectors: np.ndarray
+    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
+        """Return a lookup table of the batch's known words plus extra rows.
+
+        Its size follows the distinct words of ``tokens``, not the size of
+        ``wv_``, so adding a few rows never copies a large table. With a
+        weighting, the extra words weigh as much as a word never seen in fit.
+        """
+        known = self.wv_.key_to_index
+        words = sorted(known.keys() & set(chain.from_iterable(tokens)))
+        rows = np.fromiter(map(known.__getitem__, words), np.int64, len(words))
+        all_words = [*words, *extra_words]
+        extra_vectors = np.asarray(extra_vectors, dtype=np.float32)
+        vectors = np.concatenate(
+            [self.wv_.vectors[rows], extra_vectors.reshape(-1, self.wv_.vector_size)]
+        )
         weights = self.word_weights_
-        if weights is None or n_rows <= len(weights):
-            return weights
-        extra = np.full(n_rows - len(weights), self._unseen_word_weight, np.float32)
-        return np.concatenate([weights, extra])
+        if weights is not None:
+            unseen = np.full(len(extra_words), self._unseen_word_weight, np.float32)
+            weights = np.concatenate([weights[rows], unseen])
+        return (
+            dict(zip(all_words, range(len(all_words)), strict=True)),
+            vectors,
+            weights,
+        )
 
     def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
-        key_to_index, vectors = self._lookup_table(tokens)
+        key_to_index, vectors, weights = self._lookup_table(tokens)
         pooled, n_without_known = pool_raw(
             tokens,
             key_to_index,
             vectors,
             pooling=self.pooling,
-            weights=self._table_weights(len(vectors)),
+            weights=weights,
             n_jobs=self.n_jobs,
         )
         if n_without_known and warn:

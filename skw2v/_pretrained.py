@@ -314,17 +314,12 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
         return super()._pool_raw(self._canonical_tokens(tokens)[0], warn=warn)
 
-    def _lookup_table(self, tokens: list) -> tuple[dict[str, int], np.ndarray]:
+    def _lookup_table(self, tokens: list):
         unknown, rows = self._subword_rows(tokens)
         if not unknown:
-            return self.wv_.key_to_index, self.wv_.vectors
-        # fastText: rows computed from n-grams, appended after the table's own.
-        n_words = len(self.wv_)
-        key_to_index = {
-            **self.wv_.key_to_index,
-            **dict(zip(unknown, range(n_words, n_words + len(unknown)), strict=True)),
-        }
-        return key_to_index, np.concatenate([self.wv_.vectors, rows])
+            return super()._lookup_table(tokens)
+        # fastText: the batch's words plus rows computed from n-grams.
+        return self._batch_table(tokens, unknown, rows)
 
     # -- coverage -------------------------------------------------------------------
 

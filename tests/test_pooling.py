@@ -139,8 +139,7 @@ def test_l2_norm_by_hand(toy_vectors):
 def test_extra_lookup_rows_weigh_as_unseen_words(toy_vectors):
     class WithUnknownRow(AvgWord2VecTransformer):
         def _lookup_table(self, tokens):
-            key_to_index = {**self.wv_.key_to_index, "great": len(self.wv_)}
-            return key_to_index, np.vstack([self.wv_.vectors, [[3.0, 0.0]]])
+            return self._batch_table(tokens, ["great"], [[3.0, 0.0]])
 
     pooler = WithUnknownRow(vectors=toy_vectors, pooling="sum", weighting="tfidf")
     pooled = pooler.fit(["good movie", "bad"]).transform(["great", "good"])

@@ -120,6 +120,18 @@ def test_fasttext_unknown_words_get_subword_vectors():
         rtol=1e-5,
     )
     assert len(vectorizer.wv_) == n_words, "transform changed the table"
+    # The lookup table holds the batch's words, not a copy of the whole table.
+    key_to_index, table, _ = vectorizer._lookup_table([["the", "governmentalist"]])
+    assert sorted(key_to_index) == ["governmentalist", "the"] and len(table) == 2
+    with_tfidf = PretrainedEmbeddingVectorizer(
+        vectors=LEE_FASTTEXT, weighting="tfidf", pooling="sum"
+    ).fit(["the"])
+    idf_unseen = np.log(2) + 1  # one training document, df = 0
+    np.testing.assert_allclose(
+        with_tfidf.transform(["governmentalist"])[0],
+        idf_unseen * vectorizer.wv_.get_vector("governmentalist"),
+        rtol=1e-5,
+    )
     report = vectorizer.coverage(["the governmentalist"])
     assert report["n_subword"] == 1 and report["missing"] == [("governmentalist", 1)]
 
