@@ -8,7 +8,6 @@ the validated input to the pooled float32 rows, happens here, once.
 from __future__ import annotations
 
 import copy
-import re
 import sys
 import warnings
 from itertools import chain
@@ -41,22 +40,26 @@ from ._text import build_tokenizer, check_documents, tokenize_documents
 #: saves); smaller batches are pooled in threads.
 PROCESS_MIN_CHARACTERS = 2_000_000
 
-_NO_KNOWN_WORD = re.compile(r"(\d+) of \d+ documents have no word in the vocabulary")
+
+def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
+    if n_without_known:
+        warn_user(
+            f"{n_without_known} of {n_documents} documents have no word in the "
+            "vocabulary (empty, or only unknown words); their rows are zeros."
+        )
 
 
-def _no_known_word_message(n_without_known: int, n_documents: int) -> str:
-    return (
-        f"{n_without_known} of {n_documents} documents have no word in the "
-        "vocabulary (empty, or only unknown words); their rows are zeros."
-    )
+def _tokenize_and_pool(estimator, documents: list) -> tuple[np.ndarray, int, list]:
+    """Tokenize and pool raw documents in a worker.
 
-
-def _tokenize_and_pool(estimator, documents: list) -> tuple[np.ndarray, list]:
-    """Tokenize and pool raw documents in a worker; return rows and warnings."""
+    Returns the rows, how many documents had no known word, and the other
+    warnings raised, for the parent process to re-raise.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pooled = estimator._pool_raw(estimator._tokenize(documents, allow_empty=True))
-    return pooled, [(str(w.message), w.category) for w in caught]
+        tokens = estimator._tokenize(documents, allow_empty=True)
+        pooled, n_without_known = estimator._pool_raw(tokens)
+    return pooled, n_without_known, [(str(w.message), w.category) for w in caught]
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
@@ -122,7 +125,9 @@ class _BaseEmbeddingVectorizer(
         self.components_ = np.zeros((0, width), dtype=np.float32)
         if not (transform or self.remove_components):
             return None
-        pooled = self._pool_raw(tokens, warn=transform)
+        pooled, n_without_known = self._pool_raw(tokens)
+        if transform:
+            _warn_no_known_word(n_without_known, len(tokens))
         if self.remove_components:
             self.components_ = principal_components(pooled, self.remove_components)
         return finish_rows(pooled, components=self.components_, norm=self.norm)
@@ -186,7 +191,11 @@ class _BaseEmbeddingVectorizer(
             weights,
         )
 
-    def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
+    def _pool_raw(self, tokens: list) -> tuple[np.ndarray, int]:
+        """Pool ``tokens`` before component removal and normalization.
+
+        Returns the rows and how many documents had no known word.
+        """
         key_to_index, vectors, weights = self._lookup_table(tokens)
         pooled, n_without_known = pool_raw(
             tokens,
@@ -196,9 +205,7 @@ class _BaseEmbeddingVectorizer(
             weights=weights,
             n_jobs=self.n_jobs,
         )
-        if n_without_known and warn:
-            warn_user(_no_known_word_message(n_without_known, len(tokens)))
-        return pooled
+        return pooled, n_without_known
 
     def _transform_in_processes(self, documents: list, n_jobs: int) -> np.ndarray:
         """Tokenize and pool ``documents`` in ``n_jobs`` worker processes.
@@ -218,22 +225,16 @@ class _BaseEmbeddingVectorizer(
             delayed(_tokenize_and_pool)(serial, documents[start:stop])
             for start, stop in zip(edges[:-1], edges[1:], strict=True)
         )
-        n_without_known = 0
-        for _, caught in parts:
+        for _, _, caught in parts:
             for message, category in caught:
-                counted = _NO_KNOWN_WORD.match(message)
-                if counted:
-                    n_without_known += int(counted.group(1))
-                else:
-                    warn_user(message, category)
-        if n_without_known:
-            warn_user(_no_known_word_message(n_without_known, len(documents)))
-        return np.concatenate([pooled for pooled, _ in parts])
+                warn_user(message, category)
+        _warn_no_known_word(sum(part[1] for part in parts), len(documents))
+        return np.concatenate([part[0] for part in parts])
 
     def _pool(self, tokens: list) -> np.ndarray:
-        return finish_rows(
-            self._pool_raw(tokens), components=self.components_, norm=self.norm
-        )
+        pooled, n_without_known = self._pool_raw(tokens)
+        _warn_no_known_word(n_without_known, len(tokens))
+        return finish_rows(pooled, components=self.components_, norm=self.norm)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

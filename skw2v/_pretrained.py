@@ -311,8 +311,8 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     def _fit_weights(self, tokens: list) -> None:
         super()._fit_weights(self._canonical_tokens(tokens)[0])
 
-    def _pool_raw(self, tokens: list, *, warn: bool = True) -> np.ndarray:
-        return super()._pool_raw(self._canonical_tokens(tokens)[0], warn=warn)
+    def _pool_raw(self, tokens: list) -> tuple[np.ndarray, int]:
+        return super()._pool_raw(self._canonical_tokens(tokens)[0])
 
     def _lookup_table(self, tokens: list):
         unknown, rows = self._subword_rows(tokens)
