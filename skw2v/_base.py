@@ -33,7 +33,7 @@ from ._pooling import (
     word_statistics,
     zipf_probabilities,
 )
-from ._text import build_tokenizer, check_documents, tokenize_documents
+from ._text import _TokenizerMixin, check_documents
 
 #: Characters of raw text per worker process below which ``transform`` does not
 #: start processes (starting them and sending the estimator costs more than it
@@ -73,7 +73,7 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
 
 
 class _BaseEmbeddingVectorizer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    _TokenizerMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
     """Base class: text (or tokens) in, one pooled word-vector row per document out."""
 
@@ -84,9 +84,7 @@ class _BaseEmbeddingVectorizer(
         "remove_components": [Interval(Integral, 0, None, closed="left")],
         "norm": [StrOptions({"l2"}), None],
         "n_jobs": [Integral, None],
-        "lowercase": ["boolean"],
-        "token_pattern": [str, None],
-        "tokenizer": [callable, None],
+        **_TokenizerMixin._tokenizer_constraints,
     }
 
     #: Parameters that hold (possibly very large) word-vector tables: ``clone``
@@ -100,15 +98,6 @@ class _BaseEmbeddingVectorizer(
         raise NotImplementedError
 
     # -- fit / transform --------------------------------------------------------------
-
-    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
-        documents = check_documents(X, allow_empty=allow_empty)
-        tokenize = build_tokenizer(
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
-        )
-        return tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
 
     def _fit(self, X, *, transform: bool = False) -> np.ndarray | None:
         """Fit on ``X``; with ``transform``, also return its pooled vectors."""

@@ -21,16 +21,11 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._loading import load_vectors
 from ._pooling import token_ids
 from ._pretrained import copy_pretrained_rows
-from ._text import (
-    DEFAULT_TOKEN_PATTERN,
-    build_tokenizer,
-    check_documents,
-    tokenize_documents,
-)
+from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin
 
 
 class EmbeddingSequencer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    _TokenizerMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
     r"""Turn texts into padded word-index sequences, with a matching embedding matrix.
 
@@ -120,9 +115,7 @@ class EmbeddingSequencer(
         "max_length": [Interval(Integral, 1, None, closed="left"), None],
         "truncating": [StrOptions({"pre", "post"})],
         "padding": [StrOptions({"pre", "post"})],
-        "lowercase": ["boolean"],
-        "token_pattern": [str, None],
-        "tokenizer": [callable, None],
+        **_TokenizerMixin._tokenizer_constraints,
         "random_state": ["random_state"],
     }
 
@@ -152,16 +145,6 @@ class EmbeddingSequencer(
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
         self.random_state = random_state
-
-    def _tokenize(self, X) -> list:
-        tokenize = build_tokenizer(
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
-        )
-        return tokenize_documents(
-            check_documents(X), tokenize, trusted=self.tokenizer is None
-        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

@@ -284,3 +284,27 @@ def _check_tokenizer_output(documents, tokens) -> None:
                 f"tokenizer must return a list of str; for document {position} it "
                 f"returned {toks!r}."
             )
+
+
+class _TokenizerMixin:
+    """Tokenization shared by every skw2v estimator.
+
+    Provides ``_tokenize(X)`` (validate the input, then tokenize the raw
+    documents) from the ``lowercase``, ``token_pattern`` and ``tokenizer``
+    parameters, and their constraints in ``_tokenizer_constraints``.
+    """
+
+    _tokenizer_constraints: dict = {
+        "lowercase": ["boolean"],
+        "token_pattern": [str, None],
+        "tokenizer": [callable, None],
+    }
+
+    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
+        documents = check_documents(X, allow_empty=allow_empty)
+        tokenize = build_tokenizer(
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            tokenizer=self.tokenizer,
+        )
+        return tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)

@@ -6,6 +6,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skw2v import (
     AvgWord2VecTransformer,
+    EmbeddingSequencer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
 )
@@ -40,12 +41,17 @@ def _pretrained_vectorizer():
     )
 
 
+#: The text -> sentence-vector transformers, which also get skw2v's text checks.
 ESTIMATORS = _estimators()
+#: Every public estimator. EmbeddingSequencer outputs index sequences, not
+#: float32 vectors, so the text checks do not apply to it (tests/test_sequences.py
+#: covers its contract); scikit-learn's checks do.
+ALL_ESTIMATORS = [*ESTIMATORS, EmbeddingSequencer(max_length=8)]
 
 
 # With string input declared (and 2-D arrays not accepted), scikit-learn skips
 # the checks that feed numeric arrays; what it still yields must pass.
-@parametrize_with_checks(ESTIMATORS)
+@parametrize_with_checks(ALL_ESTIMATORS)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
@@ -67,7 +73,7 @@ SKLEARN_CHECKS = [
 ]
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=check_id)
+@pytest.mark.parametrize("estimator", ALL_ESTIMATORS, ids=check_id)
 @pytest.mark.parametrize("check", SKLEARN_CHECKS, ids=check_id)
 def test_applicable_sklearn_checks(estimator, check):
     check(type(estimator).__name__, estimator)
