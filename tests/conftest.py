@@ -3,7 +3,21 @@ import pytest
 from gensim.models import KeyedVectors
 
 from skw2v import Word2VecVectorizer
+from skw2v._loading import clear_registry
 from skw2v.datasets import load_movie_reviews
+
+
+@pytest.fixture(autouse=True)
+def cache_in_tmp(tmp_path, monkeypatch):
+    """Keep every vectors cache entry inside the test's tmp_path, never in $HOME.
+
+    Each test starts and ends with an empty per-process registry of loaded tables.
+    """
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SKW2V_CACHE_DIR", str(cache))
+    clear_registry()
+    yield cache
+    clear_registry()
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,6 @@ TRAIN_OPTIONS = ["--vector-size", "16", "--min-count", "2", "--workers", "1"]
 TRAIN_OPTIONS += ["--seed", "0", "--quiet"]
 
 
-@pytest.fixture(autouse=True)
-def _cache_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv("SKW2V_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture(scope="module")
 def lee_lines():
     with open(LEE, encoding="utf-8") as lines:

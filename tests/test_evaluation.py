@@ -29,11 +29,6 @@ from skw2v.evaluation import (
 QUESTIONS = datapath("questions-words.txt")
 
 
-@pytest.fixture(autouse=True)
-def _cache_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv("SKW2V_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture(scope="module")
 def lee_lines():
     with open(datapath("lee_background.cor"), encoding="utf-8") as lines:

@@ -6,15 +6,6 @@ from gensim.models import KeyedVectors
 from sklearn.base import clone
 
 from skw2v import Word2VecVectorizer
-from skw2v._loading import clear_registry
-
-
-@pytest.fixture(autouse=True)
-def cache_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv("SKW2V_CACHE_DIR", str(tmp_path / "cache"))
-    clear_registry()
-    yield
-    clear_registry()
 
 
 @pytest.fixture(scope="module")

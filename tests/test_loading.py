@@ -22,16 +22,6 @@ LEE_FASTTEXT = datapath("lee_fasttext_new.bin")  # Facebook fastText, 1763 x 10
 SUPERVISED_BIN = datapath("pang_lee_polarity_fasttext.bin")  # a classifier
 
 
-@pytest.fixture(autouse=True)
-def cache_in_tmp(tmp_path, monkeypatch):
-    """Keep every cache entry inside the test's tmp_path; start with no registry."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("SKW2V_CACHE_DIR", str(cache))
-    clear_registry()
-    yield cache
-    clear_registry()
-
-
 @pytest.fixture(scope="session")
 def reference():
     """The polarity vectors as gensim itself reads them."""

@@ -24,15 +24,6 @@ LEE_FASTTEXT = datapath("lee_fasttext_new.bin")
 pytestmark = pytest.mark.filterwarnings("ignore:.*have no word in the vocabulary")
 
 
-@pytest.fixture(autouse=True)
-def cache_in_tmp(tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("SKW2V_CACHE_DIR", str(cache))
-    clear_registry()
-    yield cache
-    clear_registry()
-
-
 @pytest.fixture(scope="session")
 def polarity():
     return KeyedVectors.load_word2vec_format(POLARITY_VEC, unicode_errors="replace")
