@@ -31,17 +31,7 @@ script runs. Needs matplotlib: ``pip install "skw2v[plot]"``.
 # %%
 import argparse
 import os
-import sys
 import time
-
-import matplotlib
-
-if not os.environ.get("MPLBACKEND") and not (
-    sys.platform in ("darwin", "win32")
-    or os.environ.get("DISPLAY")
-    or os.environ.get("WAYLAND_DISPLAY")
-):
-    matplotlib.use("Agg")  # no display: draw into files only
 
 import matplotlib.pyplot as plt
 import numpy as np
