@@ -69,21 +69,18 @@ def measure(name: str, docs: list[str], wv, repeat: int) -> None:
 
     row("hand-written loop", loop_time)
     row("tokenize (regex findall)", best_time(repeat, regex_tokenize, docs)[0])
+    pooler = AvgWord2VecTransformer(vectors=wv).fit(docs[:10])
+    tokenize_time, (tokens, lengths) = best_time(repeat, pooler._tokenize_flat, docs)
+    pool_time, _ = best_time(repeat, pooler._pool_tokens, tokens, lengths)
+    row("tokenize (skw2v)", tokenize_time, 1)
+    row("pool (tokens -> vectors)", pool_time, 1)
     large = sum(map(len, docs)) >= 2 * PROCESS_MIN_CHARACTERS
     for n_jobs in (1, 2):
-        pooler = AvgWord2VecTransformer(vectors=wv, n_jobs=n_jobs).fit(docs[:10])
-        tokenize_time, doc_tokens = best_time(repeat, pooler._tokenize, docs)
-        pool_time, _ = best_time(repeat, pooler._pool, doc_tokens)
+        pooler.set_params(n_jobs=n_jobs)
         transform_time, got = best_time(repeat, pooler.transform, docs)
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
-        if n_jobs == 1:
-            row("tokenize (skw2v)", tokenize_time, n_jobs)
-            row("pool (tokens -> vectors)", pool_time, n_jobs)
-            row("transform (text -> vectors)", transform_time, n_jobs)
-        else:
-            row("pool in threads", pool_time, n_jobs)
-            workers = "processes" if large else "threads"
-            row(f"transform in {workers}", transform_time, n_jobs)
+        workers = "processes" if n_jobs > 1 and large else "one process"
+        row(f"transform in {workers}", transform_time, n_jobs)
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import sys
 import warnings
-from itertools import chain
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,20 +24,26 @@ from sklearn.utils.validation import check_is_fitted
 from ._compat import Interval, StrOptions, _clone_parametrized, _fit_context
 from ._pooling import (
     POOLING_WIDTHS,
+    chunk_bounds,
     finish_rows,
     idf_weights,
-    pool_raw,
+    pool_ids,
     principal_components,
     sif_weights,
+    token_ids,
     word_statistics,
     zipf_probabilities,
 )
-from ._text import _TokenizerMixin, check_documents
+from ._text import _TokenizerMixin, check_documents, flatten
 
 #: Characters of raw text per worker process below which ``transform`` does not
 #: start processes (starting them and sending the estimator costs more than it
 #: saves); smaller batches are pooled in threads.
 PROCESS_MIN_CHARACTERS = 2_000_000
+
+#: Characters of raw text (tokens, for tokenized documents) that ``transform``
+#: tokenizes and pools at a time: memory is the output plus one such chunk.
+CHUNK_SIZE = 2**22
 
 
 def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
@@ -49,16 +54,15 @@ def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
         )
 
 
-def _tokenize_and_pool(estimator, documents: list) -> tuple[np.ndarray, int, list]:
-    """Tokenize and pool raw documents in a worker.
+def _pool_in_worker(estimator, documents: list) -> tuple[np.ndarray, int, list]:
+    """Tokenize and pool raw documents in a worker process.
 
     Returns the rows, how many documents had no known word, and the other
     warnings raised, for the parent process to re-raise.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tokens = estimator._tokenize(documents, allow_empty=True)
-        pooled, n_without_known = estimator._pool_raw(tokens)
+        pooled, n_without_known = estimator._pool_documents(documents)
     return pooled, n_without_known, [(str(w.message), w.category) for w in caught]
 
 
@@ -94,16 +98,30 @@ class _BaseEmbeddingVectorizer(
     # -- the part subclasses provide -------------------------------------------------
 
     def _fit_vectors(self, tokens: list) -> None:
-        """Set ``self.wv_`` (a gensim ``KeyedVectors``) from the training tokens."""
+        """Set ``self.wv_`` (a gensim ``KeyedVectors``) from the training tokens.
+
+        ``tokens`` holds one list of tokens per training document.
+        """
         raise NotImplementedError
+
+    def _canonical(
+        self, tokens: list[str], lengths: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
+        """Rewrite tokens to the keys of ``wv_`` they stand for (none by default).
+
+        Every token list goes through here before it is weighed or pooled;
+        ``tokens`` are those of consecutive documents, ``lengths`` each one's count.
+        """
+        return tokens, lengths
 
     # -- fit / transform --------------------------------------------------------------
 
     def _fit(self, X, *, transform: bool = False) -> np.ndarray | None:
         """Fit on ``X``; with ``transform``, also return its pooled vectors."""
-        tokens = self._tokenize(X)
-        self._fit_vectors(tokens)
-        self._fit_weights(tokens)
+        token_docs = self._tokenize(X)
+        self._fit_vectors(token_docs)
+        tokens, lengths = self._canonical(*flatten(token_docs))
+        self._fit_weights(tokens, lengths)
         width = self._n_features_out
         if self.remove_components >= width:
             raise ValueError(
@@ -114,36 +132,36 @@ class _BaseEmbeddingVectorizer(
         self.components_ = np.zeros((0, width), dtype=np.float32)
         if not (transform or self.remove_components):
             return None
-        pooled, n_without_known = self._pool_raw(tokens)
+        pooled, n_without_known = self._pool_tokens(tokens, lengths)
         if transform:
-            _warn_no_known_word(n_without_known, len(tokens))
+            _warn_no_known_word(n_without_known, len(lengths))
         if self.remove_components:
             self.components_ = principal_components(pooled, self.remove_components)
         return finish_rows(pooled, components=self.components_, norm=self.norm)
 
-    def _fit_weights(self, tokens: list) -> None:
+    def _fit_weights(self, tokens: list[str], lengths: np.ndarray) -> None:
         """Learn ``word_weights_`` (one per row of ``wv_``) from the training tokens."""
         if self.weighting is None:
             self.word_weights_ = None
             return
-        n_words = len(self.wv_)
-        document_frequency, occurrences, n_tokens = word_statistics(
-            tokens, self.wv_.key_to_index, n_words
+        n_words, n_documents = len(self.wv_), len(lengths)
+        document_frequency, occurrences = word_statistics(
+            token_ids(tokens, self.wv_.key_to_index), lengths, n_words
         )
         if self.weighting == "tfidf":
-            self.word_weights_ = idf_weights(document_frequency, len(tokens))
-            self._unseen_word_weight = idf_weights(np.zeros(1), len(tokens))[0]
+            self.word_weights_ = idf_weights(document_frequency, n_documents)
+            self._unseen_word_weight = idf_weights(np.zeros(1), n_documents)[0]
         else:
             # Words of the table absent from the training documents: their
             # probability from their rank, the table being in descending
             # frequency order as gensim stores it.
             self.word_weights_ = sif_weights(
-                occurrences, n_tokens, self.sif_a, zipf_probabilities(n_words)
+                occurrences, len(tokens), self.sif_a, zipf_probabilities(n_words)
             )
             self._unseen_word_weight = np.float32(1.0)  # a / (a + 0)
 
     def _lookup_table(
-        self, tokens: list
+        self, tokens: list[str]
     ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
         """Return ``(key_to_index, vectors, weights)``: what ``tokens`` are pooled over.
 
@@ -154,7 +172,7 @@ class _BaseEmbeddingVectorizer(
         return self.wv_.key_to_index, self.wv_.vectors, self.word_weights_
 
     def _batch_table(
-        self, tokens: list, extra_words: list[str], extra_vectors: np.ndarray
+        self, tokens: list[str], extra_words: list[str], extra_vectors: np.ndarray
     ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
         """Return a lookup table of the batch's known words plus extra rows.
 
@@ -163,7 +181,7 @@ class _BaseEmbeddingVectorizer(
         weighting, the extra words weigh as much as a word never seen in fit.
         """
         known = self.wv_.key_to_index
-        words = sorted(known.keys() & set(chain.from_iterable(tokens)))
+        words = sorted(known.keys() & set(tokens))
         rows = np.fromiter(map(known.__getitem__, words), np.int64, len(words))
         all_words = [*words, *extra_words]
         extra_vectors = np.asarray(extra_vectors, dtype=np.float32)
@@ -180,24 +198,46 @@ class _BaseEmbeddingVectorizer(
             weights,
         )
 
-    def _pool_raw(self, tokens: list) -> tuple[np.ndarray, int]:
-        """Pool ``tokens`` before component removal and normalization.
+    def _pool_tokens(
+        self, tokens: list[str], lengths: np.ndarray, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
+        """Pool canonical tokens, before component removal and normalization.
 
-        Returns the rows and how many documents had no known word.
+        Returns the rows (written to ``out``, zeros, when given) and how many
+        documents had no known word.
         """
         key_to_index, vectors, weights = self._lookup_table(tokens)
-        pooled, n_without_known = pool_raw(
-            tokens,
-            key_to_index,
+        return pool_ids(
+            token_ids(tokens, key_to_index),
+            lengths,
             vectors,
             pooling=self.pooling,
             weights=weights,
-            n_jobs=self.n_jobs,
+            out=out,
         )
+
+    def _pool_documents(self, documents: list) -> tuple[np.ndarray, int]:
+        """Tokenize and pool checked documents, a chunk at a time.
+
+        Returns the rows, before component removal and normalization, and how
+        many documents had no known word.
+        """
+        sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        pooled = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
+        n_without_known = 0
+        for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
+            tokens, lengths = self._canonical(
+                *self._tokenize_flat(documents[start:stop])
+            )
+            n_without_known += self._pool_tokens(
+                tokens, lengths, out=pooled[start:stop]
+            )[1]
         return pooled, n_without_known
 
-    def _transform_in_processes(self, documents: list, n_jobs: int) -> np.ndarray:
-        """Tokenize and pool ``documents`` in ``n_jobs`` worker processes.
+    def _pool_in_processes(
+        self, documents: list, n_jobs: int
+    ) -> tuple[np.ndarray, int]:
+        """Tokenize and pool raw ``documents`` in ``n_jobs`` worker processes.
 
         Each worker gets one contiguous part of the raw text and a pickled copy
         of the estimator (joblib memory-maps a vector table over 16 MB instead
@@ -205,25 +245,18 @@ class _BaseEmbeddingVectorizer(
         it memory-mapped), and sends back only the pooled rows. The rows are those
         of a serial run, since each row depends on its own document alone.
         """
-        serial = copy.copy(self)
-        serial.n_jobs = 1  # a private copy: workers must not nest parallelism
         edges = np.linspace(0, len(documents), n_jobs + 1).astype(int)
         # Tables under 16 MB are cheaper to send than to memory-map (joblib's
         # temporary files take ~0.1 s to clean up); larger ones are mapped.
         parts = Parallel(n_jobs=n_jobs, backend="loky", max_nbytes="16M")(
-            delayed(_tokenize_and_pool)(serial, documents[start:stop])
+            delayed(_pool_in_worker)(self, documents[start:stop])
             for start, stop in zip(edges[:-1], edges[1:], strict=True)
         )
         for _, _, caught in parts:
             for message, category in caught:
                 warn_user(message, category)
-        _warn_no_known_word(sum(part[1] for part in parts), len(documents))
-        return np.concatenate([part[0] for part in parts])
-
-    def _pool(self, tokens: list) -> np.ndarray:
-        pooled, n_without_known = self._pool_raw(tokens)
-        _warn_no_known_word(n_without_known, len(tokens))
-        return finish_rows(pooled, components=self.components_, norm=self.norm)
+        pooled = np.concatenate([part[0] for part in parts])
+        return pooled, sum(part[1] for part in parts)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -281,17 +314,18 @@ class _BaseEmbeddingVectorizer(
             One pooled vector per document.
         """
         check_is_fitted(self)
+        documents = check_documents(X)
         n_jobs = effective_n_jobs(self.n_jobs)
-        if n_jobs > 1:
-            documents = check_documents(X)
-            if (
-                set(map(type, documents)) <= {str}
-                and sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS
-            ):
-                pooled = self._transform_in_processes(documents, n_jobs)
-                return finish_rows(pooled, components=self.components_, norm=self.norm)
-            X = documents
-        return self._pool(self._tokenize(X))
+        if (
+            n_jobs > 1
+            and set(map(type, documents)) <= {str}
+            and sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS
+        ):
+            pooled, n_without_known = self._pool_in_processes(documents, n_jobs)
+        else:
+            pooled, n_without_known = self._pool_documents(documents)
+        _warn_no_known_word(n_without_known, len(documents))
+        return finish_rows(pooled, components=self.components_, norm=self.norm)
 
     # -- scikit-learn protocol ------------------------------------------------------
 

@@ -19,11 +19,12 @@ chunks can be spread over threads (``n_jobs``); the table is shared, not copied.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed, effective_n_jobs
+
+from ._text import flatten
 
 #: Pooling methods, and how many vector widths each one outputs.
 POOLING_WIDTHS = {"mean": 1, "sum": 1, "max": 1, "mean+max": 2}
@@ -36,32 +37,23 @@ FLOATS_PER_CHUNK = 2**23
 ROWS_PER_BLOCK = 8192
 
 
-def token_ids(
-    token_docs: Sequence[Sequence[str]], key_to_index: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the row id of every token (-1 when unknown) and the documents' lengths.
+def token_ids(tokens: Sequence[str], key_to_index: dict[str, int]) -> np.ndarray:
+    """Return the row id of every token, -1 when the table lacks it.
 
     Parameters
     ----------
-    token_docs : sequence of sequence of str
-        Tokenized documents.
+    tokens : sequence of str
+        The tokens of consecutive documents, one after the other.
     key_to_index : dict
         Word -> row of the vector table.
 
     Returns
     -------
     ids : ndarray of shape (n_tokens,), dtype int64
-        The tokens of all documents, one after the other, as row ids.
-    lengths : ndarray of shape (n_documents,), dtype int64
-        Tokens per document (known or not).
     """
-    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
-    ids = np.fromiter(
-        map(key_to_index.get, chain.from_iterable(token_docs), repeat(-1)),
-        dtype=np.int64,
-        count=int(lengths.sum()),
+    return np.fromiter(
+        map(key_to_index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens)
     )
-    return ids, lengths
 
 
 def _known_tokens(ids: np.ndarray, lengths: np.ndarray):
@@ -74,16 +66,15 @@ def _known_tokens(ids: np.ndarray, lengths: np.ndarray):
 
 
 def _pool_chunk(
-    token_docs: Sequence[Sequence[str]],
-    key_to_index: dict[str, int],
+    ids: np.ndarray,
+    lengths: np.ndarray,
     table: np.ndarray,
     weights: np.ndarray | None,
     pooling: str,
-) -> tuple[np.ndarray, int]:
-    """Pool one chunk of documents (no post-processing)."""
-    n_docs, dim = len(token_docs), table.shape[1]
-    out = np.zeros((n_docs, dim * POOLING_WIDTHS[pooling]), dtype=np.float32)
-    ids, lengths = token_ids(token_docs, key_to_index)
+    out: np.ndarray,
+) -> int:
+    """Pool one chunk into ``out`` (zeros); return how many had no known word."""
+    n_docs, dim = len(lengths), table.shape[1]
     ids, _, indptr = _known_tokens(ids, lengths)
     n_known = np.diff(indptr)
     data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
@@ -101,7 +92,7 @@ def _pool_chunk(
         out[has_known, -dim:] = np.maximum.reduceat(
             gathered, indptr[:-1][has_known], axis=0
         )
-    return out, int(np.count_nonzero(n_known == 0))
+    return int(np.count_nonzero(n_known == 0))
 
 
 def chunk_bounds(lengths: np.ndarray, tokens_per_chunk: int) -> list[tuple[int, int]]:
@@ -119,46 +110,41 @@ def chunk_bounds(lengths: np.ndarray, tokens_per_chunk: int) -> list[tuple[int, 
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def pool_raw(
-    token_docs: Sequence[Sequence[str]],
-    key_to_index: dict[str, int],
+def pool_ids(
+    ids: np.ndarray,
+    lengths: np.ndarray,
     vectors: np.ndarray,
     *,
     pooling: str = "mean",
     weights: np.ndarray | None = None,
-    n_jobs: int | None = None,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Pool each document's (weighted) word vectors, without post-processing.
+    """Pool the (weighted) word vectors of documents given as row ids.
 
-    See :func:`pool_documents` for the parameters; this is its first half.
+    The first half of :func:`pool_documents`, without post-processing:
+    ``ids`` are the rows of the tokens of all documents, one document after
+    the other (-1 for a token the table lacks), and ``lengths`` the number of
+    tokens of each document. The rows are written to ``out`` (zeros) when
+    given.
     """
     table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
     if weights is not None:
         weights = np.asarray(weights, dtype=np.float32)
-    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
-    bounds = chunk_bounds(lengths, max(FLOATS_PER_CHUNK // table.shape[1], 1024))
-    out = np.zeros(
-        (len(token_docs), table.shape[1] * POOLING_WIDTHS[pooling]), dtype=np.float32
-    )
-    tasks = (
-        delayed(_pool_chunk)(
-            token_docs[start:stop], key_to_index, table, weights, pooling
-        )
-        for start, stop in bounds
-    )
-    n_jobs = min(effective_n_jobs(n_jobs), max(len(bounds), 1))
-    if n_jobs == 1:
-        results = (task(*args, **kwargs) for task, args, kwargs in tasks)
-    else:
-        # Threads share the table and the vocabulary without copying them; the
-        # sparse product and the reductions release the GIL.
-        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
-            tasks
-        )
+    dim = table.shape[1]
+    if out is None:
+        out = np.zeros((len(lengths), dim * POOLING_WIDTHS[pooling]), np.float32)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
     n_without_known = 0
-    for (start, stop), (chunk, n_empty) in zip(bounds, results, strict=True):
-        out[start:stop] = chunk
-        n_without_known += n_empty
+    for start, stop in chunk_bounds(lengths, max(FLOATS_PER_CHUNK // dim, 1024)):
+        n_without_known += _pool_chunk(
+            ids[offsets[start] : offsets[stop]],
+            lengths[start:stop],
+            table,
+            weights,
+            pooling,
+            out[start:stop],
+        )
     return out, n_without_known
 
 
@@ -192,7 +178,6 @@ def pool_documents(
     weights: np.ndarray | None = None,
     components: np.ndarray | None = None,
     norm: str | None = None,
-    n_jobs: int | None = None,
 ) -> tuple[np.ndarray, int]:
     """Pool each document's word vectors into one float32 row.
 
@@ -217,8 +202,6 @@ def pool_documents(
         Orthonormal directions whose projection is removed from every row.
     norm : {"l2"} or None, default=None
         Scale every non-zero output row to unit Euclidean norm (last step).
-    n_jobs : int or None, default=None
-        Threads over which the chunks are spread; None means 1.
 
     Returns
     -------
@@ -242,13 +225,13 @@ def pool_documents(
     >>> n_empty
     1
     """
-    pooled, n_without_known = pool_raw(
-        token_docs,
-        key_to_index,
+    tokens, lengths = flatten(token_docs)
+    pooled, n_without_known = pool_ids(
+        token_ids(tokens, key_to_index),
+        lengths,
         vectors,
         pooling=pooling,
         weights=weights,
-        n_jobs=n_jobs,
     )
     return finish_rows(pooled, components=components, norm=norm), n_without_known
 
@@ -257,9 +240,12 @@ def pool_documents(
 
 
 def word_statistics(
-    token_docs: Sequence[Sequence[str]], key_to_index: dict[str, int], n_words: int
-) -> tuple[np.ndarray, np.ndarray, int]:
+    ids: np.ndarray, lengths: np.ndarray, n_words: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Count, for every word of the table, its documents and its occurrences.
+
+    ``ids`` and ``lengths`` are the documents' tokens as row ids, as in
+    :func:`pool_ids`.
 
     Returns
     -------
@@ -267,21 +253,11 @@ def word_statistics(
         Number of documents that contain the word.
     occurrences : ndarray of shape (n_words,), dtype int64
         Number of times the word occurs in all documents.
-    n_tokens : int
-        Number of tokens in all documents, known words or not.
     """
-    document_frequency = np.zeros(n_words, dtype=np.int64)
-    occurrences = np.zeros(n_words, dtype=np.int64)
-    n_tokens = 0
-    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
-    for start, stop in chunk_bounds(lengths, FLOATS_PER_CHUNK // 8):
-        ids, chunk_lengths = token_ids(token_docs[start:stop], key_to_index)
-        n_tokens += int(chunk_lengths.sum())
-        ids, rows, _ = _known_tokens(ids, chunk_lengths)
-        occurrences += np.bincount(ids, minlength=n_words)
-        distinct = np.unique(rows * n_words + ids) % n_words
-        document_frequency += np.bincount(distinct, minlength=n_words)
-    return document_frequency, occurrences, n_tokens
+    ids, rows, _ = _known_tokens(ids, lengths)
+    occurrences = np.bincount(ids, minlength=n_words)
+    distinct = np.unique(rows * n_words + ids) % n_words
+    return np.bincount(distinct, minlength=n_words), occurrences
 
 
 def idf_weights(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections import Counter
-from itertools import chain, repeat
+from itertools import repeat
 from numbers import Integral
 
 import numpy as np
@@ -14,7 +14,7 @@ from gensim.models import KeyedVectors
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._loading import file_fingerprint, load_vectors
-from ._text import DEFAULT_TOKEN_PATTERN
+from ._text import DEFAULT_TOKEN_PATTERN, check_documents, flatten
 
 #: Per table: lowercase form -> its most frequent casing, for the forms that
 #: are not keys themselves. Built once per table and process, on first use.
@@ -252,7 +252,9 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
     # -- from tokens to the keys of the table ---------------------------------------
 
-    def _join_phrases(self, tokens: list) -> list:
+    def _join_phrases(
+        self, tokens: list[str], lengths: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
         """Greedily join adjacent tokens whose "_"-joined form is in the table."""
         known = self.wv_.key_to_index
         aliases = casing_aliases(self.wv_) if self.lowercase else {}
@@ -272,49 +274,44 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
                     i += 1
             return out
 
-        return [join(doc) for doc in tokens]
+        ends = np.cumsum(lengths).tolist()
+        starts = [0, *ends[:-1]]
+        return flatten([join(tokens[a:b]) for a, b in zip(starts, ends, strict=True)])
 
-    def _canonical_tokens(self, tokens: list) -> tuple[list, dict[str, str]]:
-        """Rewrite tokens to the keys they resolve to; return them and the rewrites.
+    def _canonical(
+        self, tokens: list[str], lengths: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
+        """Rewrite tokens to the keys they resolve to: phrases, then casings.
 
         Only the distinct tokens missing from the table are examined, so the
         cost per token is one set insertion plus, when some casing resolves a
         missing token, one dictionary lookup.
         """
         if self.max_phrase_words > 1:
-            tokens = self._join_phrases(tokens)
+            tokens, lengths = self._join_phrases(tokens, lengths)
         if not self.lowercase:
-            return tokens, {}
-        missing = set(chain.from_iterable(tokens)).difference(self.wv_.key_to_index)
-        aliases = casing_aliases(self.wv_)
+            return tokens, lengths
         known = self.wv_.key_to_index
+        aliases = casing_aliases(self.wv_)
         rewrites = {}
-        for token in missing:
+        for token in set(tokens).difference(known):
             lower = token.lower()
             target = lower if lower in known else aliases.get(lower)
             if target is not None:
                 rewrites[token] = target
         if rewrites:
-            tokens = [list(map(rewrites.get, doc, doc)) for doc in tokens]
-        return tokens, rewrites
+            tokens = list(map(rewrites.get, tokens, tokens))
+        return tokens, lengths
 
-    def _subword_rows(self, tokens: list) -> tuple[list[str], np.ndarray]:
+    def _subword_rows(self, tokens: list[str]) -> tuple[list[str], np.ndarray]:
         """Vectors built from subword n-grams for the tokens the table lacks."""
         if not getattr(self.wv_, "bucket", 0):
             return [], np.zeros((0, self.wv_.vector_size), np.float32)
-        unknown = sorted(
-            set(chain.from_iterable(tokens)).difference(self.wv_.key_to_index)
-        )
+        unknown = sorted(set(tokens).difference(self.wv_.key_to_index))
         rows = [self.wv_.get_vector(word) for word in unknown]
         return unknown, np.array(rows, dtype=np.float32).reshape(len(unknown), -1)
 
-    def _fit_weights(self, tokens: list) -> None:
-        super()._fit_weights(self._canonical_tokens(tokens)[0])
-
-    def _pool_raw(self, tokens: list) -> tuple[np.ndarray, int]:
-        return super()._pool_raw(self._canonical_tokens(tokens)[0])
-
-    def _lookup_table(self, tokens: list):
+    def _lookup_table(self, tokens: list[str]):
         unknown, rows = self._subword_rows(tokens)
         if not unknown:
             return super()._lookup_table(tokens)
@@ -348,8 +345,9 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        tokens, _ = self._canonical_tokens(self._tokenize(X, allow_empty=True))
-        counts = Counter(chain.from_iterable(tokens))
+        documents = check_documents(X, allow_empty=True)
+        tokens, _ = self._canonical(*self._tokenize_flat(documents))
+        counts = Counter(tokens)
         known = self.wv_.key_to_index
         missing = Counter({w: c for w, c in counts.items() if w not in known})
         n_tokens = sum(counts.values())

@@ -21,7 +21,7 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._loading import load_vectors
 from ._pooling import token_ids
 from ._pretrained import copy_pretrained_rows
-from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin
+from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
 
 
 class EmbeddingSequencer(
@@ -219,12 +219,12 @@ class EmbeddingSequencer(
             Word indices into ``embedding_matrix_``; 0 is padding.
         """
         check_is_fitted(self)
-        tokens = self._tokenize(X)
-        ids, lengths = token_ids(tokens, self.vocabulary_)
+        tokens, lengths = self._tokenize_flat(check_documents(X))
+        ids = token_ids(tokens, self.vocabulary_)
         known = ids >= 0
-        docs = np.repeat(np.arange(len(tokens)), lengths)[known]
+        docs = np.repeat(np.arange(len(lengths)), lengths)[known]
         ids = ids[known]
-        n_known = np.bincount(docs, minlength=len(tokens))
+        n_known = np.bincount(docs, minlength=len(lengths))
         starts = np.cumsum(n_known) - n_known
         position = np.arange(len(ids)) - starts[docs]
         length = self.max_length_
@@ -234,7 +234,7 @@ class EmbeddingSequencer(
         docs, ids, position = docs[keep], ids[keep], position[keep]
         if self.padding == "pre":
             position += (length - np.minimum(n_known, length))[docs]
-        sequences = np.zeros((len(tokens), length), dtype=np.int64)
+        sequences = np.zeros((len(lengths), length), dtype=np.int64)
         sequences[docs, position] = ids
         return sequences
 

@@ -10,10 +10,9 @@ failing).
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, compress, count, repeat
+from itertools import chain, repeat
 from numbers import Real
 
 import numpy as np
@@ -176,6 +175,9 @@ def _ascii_table(*, lowercase: bool) -> dict[int, str]:
 #: jumps from one apostrophe to the next at C speed.
 _STRAY_APOSTROPHE = re.compile(r"'(?:(?!\w)|(?<!\w'))").sub
 
+#: Replaces every non-ASCII character that is not a word character.
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]").sub
+
 
 class _DefaultTokenizer:
     r"""``DEFAULT_TOKEN_PATTERN`` without the regular expression, where that is exact.
@@ -196,25 +198,72 @@ class _DefaultTokenizer:
     def __init__(self, *, lowercase: bool):
         self.lowercase = lowercase
         self._table = _ascii_table(lowercase=lowercase)
+        self._byte_table = bytes(
+            [*map(ord, self._table.values()), *range(128, 256)]
+        )
         self._findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
 
     def __call__(self, doc: str) -> list[str]:
         return self._findall(doc.lower() if self.lowercase else doc)
 
+    def _clean_text(self, docs: list[str]) -> str:
+        """Return the documents' tokens, space-separated, one document per line."""
+        if all(map(str.isascii, docs)):  # str.isascii is O(1)
+            cleaned = map(str.translate, docs, repeat(self._table))
+        else:
+            cleaned = [
+                doc.translate(self._table) if doc.isascii() else self._clean(doc)
+                for doc in docs
+            ]
+        text = "\n".join(cleaned)
+        return _STRAY_APOSTROPHE(" ", text) if "'" in text else text
+
+    def _clean(self, doc: str) -> str:
+        """Clean one non-ASCII document as ``str.translate`` cleans ASCII ones.
+
+        ``str.translate`` leaves the ASCII fast path on such text, so the ASCII
+        characters are mapped on the UTF-8 bytes instead, and the non-ASCII
+        characters that are not word characters become spaces by one
+        substitution.
+        """
+        if self.lowercase:
+            doc = doc.lower()
+        doc = doc.encode().translate(self._byte_table).decode()
+        return _NON_ASCII_NON_WORD(" ", doc)
+
     def batch(self, docs: list[str]) -> list[list[str]]:
         """Tokenize a list of raw documents, as ``[self(doc) for doc in docs]``."""
         if not docs:
             return []
-        text = "\n".join(map(str.translate, docs, repeat(self._table)))
-        if "'" in text:
-            text = _STRAY_APOSTROPHE(" ", text)
-        tokens = list(map(str.split, text.split("\n")))
-        if not text.isascii():
-            for position in compress(
-                count(), map(operator.not_, map(str.isascii, docs))
-            ):
-                tokens[position] = self(docs[position])
-        return tokens
+        return list(map(str.split, self._clean_text(docs).split("\n")))
+
+    def flat(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
+        """Tokenize raw documents into one flat list, and count each one's tokens.
+
+        The same tokens as :meth:`batch`, without building a list per document:
+        one ``str.split`` of the whole batch, and the documents' lengths counted
+        on its bytes by numpy.
+        """
+        if not docs:
+            return [], np.zeros(0, dtype=np.int64)
+        text = self._clean_text(docs)
+        return text.split(), _tokens_per_line(text)
+
+
+def _tokens_per_line(text: str) -> np.ndarray:
+    """Count the space-separated tokens of each line of ``text``.
+
+    ``text`` is what :meth:`_DefaultTokenizer._clean_text` returns: tokens,
+    spaces and newlines only, so a byte above the space (32) in its UTF-8 form
+    belongs to a token, and a token starts wherever such a byte follows one that
+    is not.
+    """
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    in_token = np.zeros(len(data) + 1, dtype=bool)
+    np.greater(data, 32, out=in_token[1:])
+    starts = np.flatnonzero(in_token[1:] > in_token[:-1])
+    tokens_before_line_end = np.searchsorted(starts, np.flatnonzero(data == 10))
+    return np.diff(tokens_before_line_end, prepend=0, append=len(starts))
 
 
 def build_tokenizer(
@@ -300,11 +349,34 @@ class _TokenizerMixin:
         "tokenizer": [callable, None],
     }
 
-    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
-        documents = check_documents(X, allow_empty=allow_empty)
-        tokenize = build_tokenizer(
+    def _build_tokenizer(self) -> Callable[[str], list[str]]:
+        return build_tokenizer(
             lowercase=self.lowercase,
             token_pattern=self.token_pattern,
             tokenizer=self.tokenizer,
         )
-        return tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
+
+    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
+        """Validate ``X`` and return one list of tokens per document."""
+        documents = check_documents(X, allow_empty=allow_empty)
+        return tokenize_documents(
+            documents, self._build_tokenizer(), trusted=self.tokenizer is None
+        )
+
+    def _tokenize_flat(self, documents: list) -> tuple[list[str], np.ndarray]:
+        """Return the tokens of checked ``documents``, flat, and each one's count.
+
+        Raw text through the default tokenizer never builds per-document lists.
+        """
+        tokenize = self._build_tokenizer()
+        if hasattr(tokenize, "flat") and set(map(type, documents)) <= {str}:
+            return tokenize.flat(documents)
+        return flatten(
+            tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
+        )
+
+
+def flatten(token_docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray]:
+    """Return the tokens of all documents in one list, and each document's count."""
+    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
+    return list(chain.from_iterable(token_docs)), lengths

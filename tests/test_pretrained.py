@@ -112,7 +112,7 @@ def test_fasttext_unknown_words_get_subword_vectors():
     )
     assert len(vectorizer.wv_) == n_words, "transform changed the table"
     # The lookup table holds the batch's words, not a copy of the whole table.
-    key_to_index, table, _ = vectorizer._lookup_table([["the", "governmentalist"]])
+    key_to_index, table, _ = vectorizer._lookup_table(["the", "governmentalist"])
     assert sorted(key_to_index) == ["governmentalist", "the"] and len(table) == 2
     with_tfidf = PretrainedEmbeddingVectorizer(
         vectors=LEE_FASTTEXT, weighting="tfidf", pooling="sum"
