@@ -51,12 +51,14 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     norm : {"l2"} or None, default=None
         If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
     n_jobs : int or None, default=None
-        Parallel workers for ``transform``. A large batch of raw text (at least
-        two million characters per worker) is cut into one part per worker
-        process, which tokenizes and pools it with the vector table
-        memory-mapped, not copied; smaller batches and tokenized documents are
-        pooled in threads. None means 1, -1 all CPUs. Results do not depend on
-        it.
+        Worker processes for ``transform``. A large batch of raw text (at
+        least two million characters per worker) is cut into one part per
+        worker process, which tokenizes and pools it with the vector table
+        memory-mapped, not copied, and writes its rows into a shared output.
+        Smaller batches and tokenized documents are pooled in this process. The
+        first such call starts the processes (as long as importing skw2v takes);
+        joblib keeps them for later calls. None means 1, -1 all CPUs. Results do
+        not depend on it.
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. Already tokenized
         documents are used exactly as given.

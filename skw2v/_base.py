@@ -8,7 +8,10 @@ the validated input to the pooled float32 rows, happens here, once.
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 import sys
+import tempfile
 import warnings
 from numbers import Integral, Real
 
@@ -37,13 +40,13 @@ from ._pooling import (
 from ._text import _TokenizerMixin, check_documents, flatten
 
 #: Characters of raw text per worker process below which ``transform`` does not
-#: start processes (starting them and sending the estimator costs more than it
-#: saves); smaller batches are pooled in threads.
+#: use processes (sending the estimator and the text costs more than it saves).
+#: Threads would not help: tokenizing and the dictionary lookups hold the GIL.
 PROCESS_MIN_CHARACTERS = 2_000_000
 
 #: Characters of raw text (tokens, for tokenized documents) that ``transform``
 #: tokenizes and pools at a time: memory is the output plus one such chunk.
-CHUNK_SIZE = 2**22
+CHUNK_SIZE = 2**20
 
 
 def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
@@ -54,16 +57,28 @@ def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
         )
 
 
-def _pool_in_worker(estimator, documents: list) -> tuple[np.ndarray, int, list]:
-    """Tokenize and pool raw documents in a worker process.
+def _pool_in_worker(estimator, documents: list, out: np.memmap) -> tuple[int, list]:
+    """Tokenize and pool raw documents in a worker process, into ``out``.
 
-    Returns the rows, how many documents had no known word, and the other
-    warnings raised, for the parent process to re-raise.
+    ``out`` is a part of a memory-mapped array that the parent process reads,
+    so the rows are not sent back. Returns how many documents had no known word,
+    and the other warnings raised, for the parent process to re-raise.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pooled, n_without_known = estimator._pool_documents(documents)
-    return pooled, n_without_known, [(str(w.message), w.category) for w in caught]
+        n_without_known = estimator._pool_documents(documents, out=out)[1]
+    return n_without_known, [(str(w.message), w.category) for w in caught]
+
+
+def _scratch_directory(n_bytes: int) -> str | None:
+    """Pick a directory for a temporary file of ``n_bytes``: in RAM if room."""
+    folder = os.environ.get("JOBLIB_TEMP_FOLDER", "/dev/shm")
+    try:
+        if shutil.disk_usage(folder).free > 2 * n_bytes + 2**28:
+            return folder
+    except OSError:
+        pass
+    return None  # tempfile's default
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
@@ -216,23 +231,25 @@ class _BaseEmbeddingVectorizer(
             out=out,
         )
 
-    def _pool_documents(self, documents: list) -> tuple[np.ndarray, int]:
+    def _pool_documents(
+        self, documents: list, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
         """Tokenize and pool checked documents, a chunk at a time.
 
-        Returns the rows, before component removal and normalization, and how
-        many documents had no known word.
+        Returns the rows (written to ``out``, zeros, when given), before
+        component removal and normalization, and how many documents had no
+        known word.
         """
         sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        pooled = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
+        if out is None:
+            out = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
         n_without_known = 0
         for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
             tokens, lengths = self._canonical(
                 *self._tokenize_flat(documents[start:stop])
             )
-            n_without_known += self._pool_tokens(
-                tokens, lengths, out=pooled[start:stop]
-            )[1]
-        return pooled, n_without_known
+            n_without_known += self._pool_tokens(tokens, lengths, out[start:stop])[1]
+        return out, n_without_known
 
     def _pool_in_processes(
         self, documents: list, n_jobs: int
@@ -242,21 +259,31 @@ class _BaseEmbeddingVectorizer(
         Each worker gets one contiguous part of the raw text and a pickled copy
         of the estimator (joblib memory-maps a vector table over 16 MB instead
         of copying it; an estimator that pickles its table by reference reloads
-        it memory-mapped), and sends back only the pooled rows. The rows are those
-        of a serial run, since each row depends on its own document alone.
+        it memory-mapped), and writes its rows straight into a memory-mapped
+        output, so that no row is sent back. The rows are those of a serial
+        run, since each row depends on its own document alone.
         """
-        edges = np.linspace(0, len(documents), n_jobs + 1).astype(int)
-        # Tables under 16 MB are cheaper to send than to memory-map (joblib's
-        # temporary files take ~0.1 s to clean up); larger ones are mapped.
-        parts = Parallel(n_jobs=n_jobs, backend="loky", max_nbytes="16M")(
-            delayed(_pool_in_worker)(self, documents[start:stop])
-            for start, stop in zip(edges[:-1], edges[1:], strict=True)
-        )
-        for _, _, caught in parts:
+        edges = np.linspace(0, len(documents), n_jobs + 1).astype(int).tolist()
+        shape = (len(documents), self._n_features_out)
+        scratch = _scratch_directory(n_bytes=shape[0] * shape[1] * 4)
+        with tempfile.TemporaryDirectory(prefix="skw2v-", dir=scratch) as folder:
+            shared = np.lib.format.open_memmap(
+                os.path.join(folder, "pooled.npy"), "w+", np.float32, shape
+            )
+            # Tables under 16 MB are cheaper to send than to memory-map
+            # (joblib's temporary files take ~0.1 s to clean up).
+            results = Parallel(n_jobs=n_jobs, backend="loky", max_nbytes="16M")(
+                delayed(_pool_in_worker)(
+                    self, documents[start:stop], shared[start:stop]
+                )
+                for start, stop in zip(edges[:-1], edges[1:], strict=True)
+            )
+            pooled = np.array(shared)
+            del shared
+        for _, caught in results:
             for message, category in caught:
                 warn_user(message, category)
-        pooled = np.concatenate([part[0] for part in parts])
-        return pooled, sum(part[1] for part in parts)
+        return pooled, sum(n_without_known for n_without_known, _ in results)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

@@ -12,8 +12,9 @@ The whole computation is a few steps, all in compiled code:
    document's segment with ``np.maximum.reduceat``.
 
 Documents are processed in chunks of a bounded number of tokens, so memory while
-pooling ``N`` documents is the output plus one chunk, whatever ``N`` is. The
-chunks can be spread over threads (``n_jobs``); the table is shared, not copied.
+pooling ``N`` documents is the output plus one chunk, whatever ``N`` is.
+Documents arrive as one flat list of tokens and each document's count (see
+``_DefaultTokenizer.flat``), so no list is built per document.
 """
 
 from __future__ import annotations

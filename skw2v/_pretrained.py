@@ -120,7 +120,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     norm : {"l2"} or None, default=None
         If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
     n_jobs : int or None, default=None
-        Threads used for pooling.
+        Worker processes for ``transform`` of large batches of raw text, as in
+        :class:`AvgWord2VecTransformer`; a table read from a file is reopened by
+        each worker, memory-mapped from the cache (see :func:`load_vectors`).
+        None means 1, -1 all CPUs. Results do not depend on it.
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. With cased vectors
         a token is looked up as written, then in the other casings the table

@@ -198,9 +198,7 @@ class _DefaultTokenizer:
     def __init__(self, *, lowercase: bool):
         self.lowercase = lowercase
         self._table = _ascii_table(lowercase=lowercase)
-        self._byte_table = bytes(
-            [*map(ord, self._table.values()), *range(128, 256)]
-        )
+        self._byte_table = bytes([*map(ord, self._table.values()), *range(128, 256)])
         self._findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
 
     def __call__(self, doc: str) -> list[str]:

@@ -14,7 +14,12 @@ import skw2v._base
 import skw2v._pooling
 from skw2v import AvgWord2VecTransformer
 from skw2v._pooling import chunk_bounds, pool_documents
-from skw2v._text import DEFAULT_TOKEN_PATTERN, build_tokenizer, tokenize_documents
+from skw2v._text import (
+    DEFAULT_TOKEN_PATTERN,
+    _tokens_per_line,
+    build_tokenizer,
+    tokenize_documents,
+)
 
 POOLINGS = ["mean", "sum", "max", "mean+max"]
 WEIGHTINGS = [None, "tfidf", "sif"]
@@ -283,26 +288,40 @@ def test_chunks_cover_every_document_once():
 
 
 @pytest.mark.parametrize("pooling", POOLINGS)
-def test_two_jobs_equal_one_job(monkeypatch, fitted_vectorizer, reviews, pooling):
-    monkeypatch.setattr(skw2v._pooling, "FLOATS_PER_CHUNK", 20 * 2000)  # ~25 chunks
+@pytest.mark.parametrize("weighting", WEIGHTINGS)
+def test_chunk_sizes_and_jobs_do_not_change_the_rows(
+    monkeypatch, fitted_vectorizer, reviews, pooling, weighting
+):
+    # Raw text takes the fused path (flat tokens, never a list per document);
+    # fit_transform and tokenized input take per-document lists.
     X = reviews.data[:3000]
     pooler = AvgWord2VecTransformer(
-        vectors=fitted_vectorizer, pooling=pooling, weighting="sif", remove_components=1
+        vectors=fitted_vectorizer,
+        pooling=pooling,
+        weighting=weighting,
+        remove_components=1,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         one = pooler.fit(X).transform(X)
-        two = pooler.set_params(n_jobs=2).transform(X)
-        fitted_two = pooler.fit_transform(X)
+        fitted = pooler.fit_transform(X)
+        two = pooler.set_params(n_jobs=2).transform(X)  # small: one process
+        monkeypatch.setattr(skw2v._pooling, "FLOATS_PER_CHUNK", 20 * 2000)
+        monkeypatch.setattr(skw2v._base, "CHUNK_SIZE", 5000)  # ~70 chunks
+        small_chunks = pooler.transform(X)
+        tokenized = pooler.transform(pooler._tokenize(X))
+    np.testing.assert_array_equal(one, fitted)
     np.testing.assert_array_equal(one, two)
-    np.testing.assert_array_equal(one, fitted_two)
+    np.testing.assert_array_equal(one, small_chunks)
+    np.testing.assert_array_equal(one, tokenized)
 
 
 def test_processes_equal_one_job_and_merge_the_warnings(
-    monkeypatch, fitted_vectorizer, reviews
+    monkeypatch, tmp_path, fitted_vectorizer, reviews
 ):
     # A small threshold sends even this batch to two worker processes.
     monkeypatch.setattr(skw2v._base, "PROCESS_MIN_CHARACTERS", 1)
+    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
     X = [*reviews.data[:1500], "", "zzzz", *reviews.data[1500:3000], ""]
     pooler = AvgWord2VecTransformer(
         vectors=fitted_vectorizer, pooling="mean+max", weighting="tfidf", norm="l2"
@@ -314,6 +333,18 @@ def test_processes_equal_one_job_and_merge_the_warnings(
     assert len(parts) == 1  # one warning, with the counts of both workers added
     assert str(parts[0].message) == str(serial[0].message)
     np.testing.assert_array_equal(one, two)
+    assert type(two) is np.ndarray  # a copy, not a view of the shared file
+    assert list(tmp_path.iterdir()) == []  # the shared output is removed
+
+
+def test_shared_output_goes_to_a_temporary_directory_without_room(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
+    assert skw2v._base._scratch_directory(10) == str(tmp_path)
+    assert skw2v._base._scratch_directory(2**62) is None  # no room: tempfile's
+    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path / "missing"))
+    assert skw2v._base._scratch_directory(10) is None
 
 
 def test_word2vec_vectorizer_pools_with_its_n_jobs(fitted_vectorizer, small_corpus):
@@ -368,6 +399,36 @@ def test_fast_tokenizer_equals_the_regex_on_every_review(reviews, lowercase):
     expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in docs]
     assert tokenize.batch(docs) == expected
     assert [tokenize(doc) for doc in ADVERSARIAL] == expected[-len(ADVERSARIAL) :]
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_flat_tokens_equal_the_per_document_ones(reviews, lowercase):
+    # The fused transform path: one flat token list, lengths counted by numpy.
+    tokenize = build_tokenizer(lowercase=lowercase)
+    docs = [*reviews.data, *ADVERSARIAL, "", "", *ADVERSARIAL[::-1], ""]
+    tokens, lengths = tokenize.flat(docs)
+    expected = tokenize.batch(docs)
+    assert lengths.dtype == np.int64
+    assert lengths.tolist() == [len(doc) for doc in expected]
+    assert tokens == [token for doc in expected for token in doc]
+    tokens, lengths = tokenize.flat([])
+    assert tokens == [] and lengths.shape == (0,)
+    assert tokenize.flat(["", " \n "])[1].tolist() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", [0]),
+        ("a", [1]),
+        ("\n", [0, 0]),
+        (" a  bb \n\nccc\n d", [2, 0, 1, 1]),
+        ("caf\u00e9 \u00fcber x\n\u4e2d\u6587", [3, 1]),  # multi-byte UTF-8
+    ],
+)
+def test_tokens_per_line(text, expected):
+    assert _tokens_per_line(text).tolist() == expected
+    assert expected == [len(line.split()) for line in text.split("\n")]
 
 
 def test_fast_tokenizer_on_every_ascii_character_pair():
