@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections import Counter
-from itertools import repeat
+from itertools import compress, islice, repeat
 from numbers import Integral
 
 import numpy as np
@@ -14,7 +14,7 @@ from gensim.models import KeyedVectors
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._loading import file_fingerprint, load_vectors
-from ._text import DEFAULT_TOKEN_PATTERN, check_documents, flatten
+from ._text import DEFAULT_TOKEN_PATTERN, check_documents
 
 #: Per table: lowercase form -> its most frequent casing, for the forms that
 #: are not keys themselves. Built once per table and process, on first use.
@@ -258,28 +258,69 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     def _join_phrases(
         self, tokens: list[str], lengths: np.ndarray
     ) -> tuple[list[str], np.ndarray]:
-        """Greedily join adjacent tokens whose "_"-joined form is in the table."""
+        """Greedily join adjacent tokens whose "_"-joined form is in the table.
+
+        Scanning each document from left to right, the longest known n-gram
+        (``n = max_phrase_words .. 2``) that starts at the current token and
+        ends in its document replaces its tokens, and the scan resumes after
+        it; a token that starts no known n-gram is kept as it is.
+
+        The per-token work runs in C: for each ``n``, every n-gram of the flat
+        token list is joined and looked up in one pass, and a mask drops those
+        that cross a document end. This gives, per position, the length of the
+        longest known n-gram starting there. Python then visits only these
+        (few) candidate positions, in order, to make the greedy choice: a
+        candidate inside an earlier phrase is skipped. Numpy finally drops the
+        tokens absorbed by phrases and counts each document's remaining ones.
+
+        Parameters
+        ----------
+        tokens : list of str
+            The tokens of consecutive documents, one after another.
+        lengths : ndarray of shape (n_documents,)
+            How many of ``tokens`` each document has.
+
+        Returns
+        -------
+        tokens : list of str
+            The tokens with phrases joined.
+        lengths : ndarray of shape (n_documents,)
+            Each document's count of these tokens.
+        """
+        n_tokens = len(tokens)
+        longest = min(self.max_phrase_words, int(lengths.max(initial=0)))
+        if longest < 2:
+            return tokens, lengths
         known = self.wv_.key_to_index
         aliases = casing_aliases(self.wv_) if self.lowercase else {}
-        longest = self.max_phrase_words
-
-        def join(doc):
-            out, i = [], 0
-            while i < len(doc):
-                for n in range(min(longest, len(doc) - i), 1, -1):
-                    phrase = "_".join(doc[i : i + n])
-                    if phrase in known or phrase in aliases:
-                        out.append(phrase)
-                        i += n
-                        break
-                else:
-                    out.append(doc[i])
-                    i += 1
-            return out
-
-        ends = np.cumsum(lengths).tolist()
-        starts = [0, *ends[:-1]]
-        return flatten([join(tokens[a:b]) for a, b in zip(starts, ends, strict=True)])
+        # Tokens from each position to the end of its document, itself included.
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(n_tokens)
+        span = np.ones(n_tokens, dtype=np.int64)  # longest known n-gram at each
+        for n in range(2, longest + 1):  # a longer n-gram overrides a shorter
+            n_starts = n_tokens - n + 1
+            shifted = (islice(tokens, j, None) for j in range(n))
+            grams = list(map("_".join, zip(*shifted, strict=False)))
+            found = np.fromiter(map(known.__contains__, grams), bool, n_starts)
+            if aliases:
+                found |= np.fromiter(map(aliases.__contains__, grams), bool, n_starts)
+            found &= room[:n_starts] >= n
+            span[:n_starts][found] = n
+        candidates = np.flatnonzero(span > 1)
+        if not candidates.size:
+            return tokens, lengths
+        joined = tokens.copy()
+        keep = np.ones(n_tokens, dtype=bool)
+        resume = 0  # the first position not absorbed by a phrase
+        for start, n in zip(
+            candidates.tolist(), span[candidates].tolist(), strict=True
+        ):
+            if start >= resume:
+                resume = start + n
+                joined[start] = "_".join(tokens[start:resume])
+                keep[start + 1 : resume] = False
+        document = np.repeat(np.arange(len(lengths)), lengths)
+        new_lengths = np.bincount(document[keep], minlength=len(lengths))
+        return list(compress(joined, keep)), new_lengths
 
     def _canonical(
         self, tokens: list[str], lengths: np.ndarray

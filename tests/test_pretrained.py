@@ -2,6 +2,7 @@
 
 import os
 import pickle
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skw2v import AvgWord2VecTransformer, PretrainedEmbeddingVectorizer, load_vectors
 from skw2v._loading import clear_registry, load_counts
+from skw2v._text import flatten
 
 # fastText vectors trained on these very movie reviews (1694 words x 100).
 POLARITY_VEC = datapath("pang_lee_polarity_fasttext.vec")
@@ -96,6 +98,110 @@ def test_phrases_are_joined_only_when_asked(cased_file):
         (wv["the"] + wv["special"]) / 2,
         rtol=1e-5,  # no "effects"
     )
+
+
+def greedy_phrases(doc, known, longest):
+    """Join phrases the plain way: at each token, the longest known n-gram wins."""
+    out, i = [], 0
+    while i < len(doc):
+        for n in range(min(longest, len(doc) - i), 1, -1):
+            if "_".join(doc[i : i + n]) in known:
+                out.append("_".join(doc[i : i + n]))
+                i += n
+                break
+        else:
+            out.append(doc[i])
+            i += 1
+    return out
+
+
+def phrase_vectorizer(keys, **params):
+    wv = KeyedVectors(vector_size=2)
+    wv.add_vectors(keys, np.ones((len(keys), 2), dtype=np.float32))
+    return PretrainedEmbeddingVectorizer(vectors=wv, **params).fit([keys[:1]])
+
+
+@pytest.fixture(scope="session")
+def review_phrases(reviews):
+    """The reviews' tokens and their 300 most frequent bigrams and 100 trigrams.
+
+    Every third phrase is stored capitalized ("Special_Effects"), as cased
+    vectors do; lowercase tokens reach those only through their casing.
+    """
+    docs = PretrainedEmbeddingVectorizer()._tokenize(reviews.data)
+    grams = {}
+    for n, top in [(2, 300), (3, 100)]:
+        counts = Counter(
+            "_".join(doc[i : i + n]) for doc in docs for i in range(len(doc) - n + 1)
+        )
+        grams[n] = [gram for gram, _ in counts.most_common(top)]
+    phrases = grams[2] + grams[3]
+    keys = [p.title() if i % 3 == 0 else p for i, p in enumerate(phrases)]
+    return docs, ["film", "movie", *keys]
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("longest", [2, 3])
+def test_join_phrases_matches_the_greedy_definition(review_phrases, longest, lowercase):
+    docs, keys = review_phrases
+    known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
+    vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
+    tokens, lengths = vectorizer._join_phrases(*flatten(docs))
+    expected, expected_lengths = flatten(
+        [greedy_phrases(doc, known, longest) for doc in docs]
+    )
+    assert tokens == expected
+    np.testing.assert_array_equal(lengths, expected_lengths)
+    # The table is not idle: a good share of the tokens were joined.
+    n_joined = sum(t.count("_") for t in tokens)
+    assert n_joined > len(tokens) / 20
+    assert any(t.count("_") == 2 for t in tokens) == (longest == 3)
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("longest", [2, 3, 10])
+def test_join_phrases_edge_cases(longest, lowercase):
+    keys = ["a_b", "b_c", "x_y", "p_q_r", "q_r", "New_York", "w"]
+    docs = [
+        [],
+        ["a"],
+        ["a", "b", "c"],  # overlapping candidates: the leftmost wins
+        ["x"],  # "x y" spans a document boundary: not joined
+        ["y"],
+        [],
+        ["p", "q", "r"],  # the trigram, or the bigram after "p"
+        ["z", "a", "b"],  # a phrase at a document's end
+        ["b", "c", "x", "y"],
+        ["new", "york"],  # known only through its casing
+        ["a", "b"],
+        [],
+    ]
+    expected = [
+        [],
+        ["a"],
+        ["a_b", "c"],
+        ["x"],
+        ["y"],
+        [],
+        ["p_q_r"] if longest >= 3 else ["p", "q_r"],
+        ["z", "a_b"],
+        ["b_c", "x_y"],
+        ["new_york"] if lowercase else ["new", "york"],
+        ["a_b"],
+        [],
+    ]
+    known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
+    assert expected == [greedy_phrases(doc, known, longest) for doc in docs]
+    vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
+    tokens, lengths = vectorizer._join_phrases(*flatten(docs))
+    assert tokens == [token for doc in expected for token in doc]
+    assert lengths.tolist() == list(map(len, expected))
+    # Batches too short for any phrase, down to no document at all.
+    for batch in ([], [[]], [["a"]], [[], ["w"], []]):
+        tokens, lengths = vectorizer._join_phrases(*flatten(batch))
+        assert tokens == [token for doc in batch for token in doc]
+        assert lengths.tolist() == list(map(len, batch))
+    assert vectorizer.coverage([])["n_tokens"] == 0
 
 
 def test_fasttext_unknown_words_get_subword_vectors():
