@@ -482,3 +482,29 @@ def test_too_many_components_is_a_clear_error(toy_vectors):
 def test_invalid_parameters_are_rejected(toy_vectors, params, match):
     with pytest.raises(InvalidParameterError, match=match):
         AvgWord2VecTransformer(vectors=toy_vectors, **params).fit(HAND_DOCS)
+
+
+def test_transform_memory_is_the_output_plus_one_chunk(
+    monkeypatch, fitted_vectorizer, reviews
+):
+    import tracemalloc
+
+    X = reviews.data * 2  # ~400,000 tokens: as token objects, ~25 MB
+    pooler = AvgWord2VecTransformer(vectors=fitted_vectorizer).fit(X[:10])
+    output_bytes = len(X) * pooler._n_features_out * 4
+
+    def peak_above_output(chunk_size):
+        monkeypatch.setattr(skw2v._base, "CHUNK_SIZE", chunk_size)
+        tracemalloc.start()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                pooler.transform(X)
+            return tracemalloc.get_traced_memory()[1] - output_bytes
+        finally:
+            tracemalloc.stop()
+
+    small_chunks = peak_above_output(2**16)  # 65,536 characters per chunk
+    one_chunk = peak_above_output(2**30)  # the whole batch at once
+    assert small_chunks < 4 * 2**20
+    assert one_chunk > 4 * small_chunks
