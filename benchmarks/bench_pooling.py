@@ -52,6 +52,15 @@ def best_time(repeat: int, function, *args) -> tuple[float, object]:
     return min(times), result
 
 
+def copies(docs: list[str], n: int) -> list[str]:
+    """Repeat ``docs`` ``n`` times as distinct string objects.
+
+    ``docs * n`` would repeat the same objects, which pickle (and so travel to
+    worker processes) once per object, flattering ``n_jobs > 1``.
+    """
+    return [(doc + " ")[:-1] for _ in range(n) for doc in docs]
+
+
 def hand_written_loop(wv, docs):
     return np.array(
         [np.mean([wv[w] for w in doc.split() if w in wv], axis=0) for doc in docs]
@@ -155,9 +164,9 @@ def main() -> None:
         " ".join(" ".join(doc) for doc in tokens[start : start + per_long])
         for start in range(0, len(tokens), per_long)
     ]
-    short, long = short_once * args.copies, long_once * args.copies
-    short_large = short_once * args.large_copies
-    long_large = long_once * args.large_copies
+    short, long = copies(short_once, args.copies), copies(long_once, args.copies)
+    short_large = copies(short_once, args.large_copies)
+    long_large = copies(long_once, args.large_copies)
     print(
         f"vectors: {len(wv)} words x {wv.vector_size}, float32; best of "
         f"{args.repeat} runs; 2 cores shared with other work, so figures vary."

@@ -260,8 +260,8 @@ class _BaseEmbeddingVectorizer(
         of the estimator (joblib memory-maps a vector table over 16 MB instead
         of copying it; an estimator that pickles its table by reference reloads
         it memory-mapped), and writes its rows straight into a memory-mapped
-        output, so that no row is sent back. The rows are those of a serial
-        run, since each row depends on its own document alone.
+        output, so that no row is sent back or copied. The rows are those of a
+        serial run, since each row depends on its own document alone.
         """
         edges = np.linspace(0, len(documents), n_jobs + 1).astype(int).tolist()
         shape = (len(documents), self._n_features_out)
@@ -278,7 +278,12 @@ class _BaseEmbeddingVectorizer(
                 )
                 for start, stop in zip(edges[:-1], edges[1:], strict=True)
             )
-            pooled = np.array(shared)
+            if os.name == "posix":
+                # Removing the folder unlinks the file, but its pages stay
+                # mapped until the array is freed: the rows need no copy.
+                pooled = shared.view(np.ndarray)
+            else:  # Windows cannot remove a file that is mapped
+                pooled = np.array(shared)
             del shared
         for _, caught in results:
             for message, category in caught:

@@ -1,5 +1,6 @@
 """The pooling engine: each option by hand, against a loop reference, in threads."""
 
+import pickle
 import re
 import warnings
 from collections import Counter
@@ -333,8 +334,14 @@ def test_processes_equal_one_job_and_merge_the_warnings(
     assert len(parts) == 1  # one warning, with the counts of both workers added
     assert str(parts[0].message) == str(serial[0].message)
     np.testing.assert_array_equal(one, two)
-    assert type(two) is np.ndarray  # a copy, not a view of the shared file
-    assert list(tmp_path.iterdir()) == []  # the shared output is removed
+    assert type(two) is np.ndarray and two.flags.writeable
+    assert list(tmp_path.iterdir()) == []  # the shared file is removed...
+    with pytest.warns(UserWarning, match="have no word"):
+        again = pooler.transform(X[::-1])
+    np.testing.assert_array_equal(two, one)  # ...but the rows stay readable
+    np.testing.assert_array_equal(again, one[::-1])
+    assert not np.shares_memory(two, again)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(two)), one)
 
 
 def test_shared_output_goes_to_a_temporary_directory_without_room(
