@@ -226,7 +226,10 @@ class _DefaultTokenizer:
         """
         if self.lowercase:
             doc = doc.lower()
-        doc = doc.encode().translate(self._byte_table).decode()
+        # "surrogatepass": text decoded with errors="surrogateescape" holds
+        # lone surrogates, which are not word characters either.
+        utf8 = doc.encode("utf-8", "surrogatepass")
+        doc = utf8.translate(self._byte_table).decode("utf-8", "surrogatepass")
         return _NON_ASCII_NON_WORD(" ", doc)
 
     def batch(self, docs: list[str]) -> list[list[str]]:

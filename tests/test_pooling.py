@@ -395,6 +395,7 @@ ADVERSARIAL = [
     "İstanbul ǅ ß ẞ",  # lowercasing that changes length
     "x" * 50 + "'" + "y" * 50,
     "mixed ascii then é",
+    "undecodable \udcff\udce9 bytes'\udcff kept apart",  # errors="surrogateescape"
 ]
 
 
