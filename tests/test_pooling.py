@@ -424,6 +424,28 @@ def test_flat_tokens_equal_the_per_document_ones(reviews, lowercase):
     assert tokenize.flat(["", " \n "])[1].tolist() == [0, 0]
 
 
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_fast_tokenizer_equals_the_regex_on_random_unicode(lowercase):
+    # Every ASCII character plus the non-ASCII ones that break shortcuts:
+    # case changes that change length, combining marks, Unicode spaces, digits
+    # and letters that are not ASCII, a lone surrogate, curly apostrophes.
+    alphabet = [chr(code) for code in range(128)] + list(
+        "'’éÉßẞİıǅΣσς\u0301\u0307\u00a0\u2028\x85\u3000中文\U0001f600\udcff"
+        "\ufb01\u2160\u00b2٣"
+    )
+    rng = np.random.default_rng(0)
+    docs = [
+        "".join(rng.choice(alphabet, size=rng.integers(0, 30))) for _ in range(3000)
+    ]
+    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
+    expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in docs]
+    tokenize = build_tokenizer(lowercase=lowercase)
+    assert tokenize.batch(docs) == expected
+    tokens, lengths = tokenize.flat(docs)
+    assert lengths.tolist() == list(map(len, expected))
+    assert tokens == [token for doc in expected for token in doc]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
