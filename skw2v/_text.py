@@ -180,19 +180,20 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]").sub
 
 
 class _DefaultTokenizer:
-    r"""``DEFAULT_TOKEN_PATTERN`` without the regular expression, where that is exact.
+    r"""``DEFAULT_TOKEN_PATTERN`` computed by C-level string methods, not the regex.
 
     A token of the default pattern is a run of word characters, with single
-    inner apostrophes. For ASCII text that is computed with C-level string
-    methods only: one ``str.translate`` lowercases and turns every other
-    character into a space, one substitution turns the apostrophes that are
-    not between two word characters into spaces, and ``str.split`` cuts the
-    tokens. A batch of documents is joined with newlines (translated text has
-    none) so that this happens once per batch, not once per document. Non-ASCII
-    documents, where ``\w`` and ``str.lower`` follow Unicode, go through the
-    regular expression itself. ``tests/test_pooling.py`` proves the result equal
-    to ``re.findall(DEFAULT_TOKEN_PATTERN, ...)`` on every bundled review and on
-    adversarial strings.
+    inner apostrophes. One ``str.translate`` per document lowercases ASCII text
+    and turns every other character into a space; a non-ASCII document, where
+    ``\w`` and ``str.lower`` follow Unicode, is lowercased by ``str.lower``,
+    mapped the same way on its UTF-8 bytes, and its non-ASCII characters that
+    are not word characters become spaces. The documents are joined with
+    newlines (cleaned text has none), one substitution for the whole batch
+    turns the apostrophes that are not between two word characters into
+    spaces, and ``str.split`` cuts the tokens: per document (:meth:`batch`) or
+    once for the batch (:meth:`flat`). ``tests/test_pooling.py`` proves the
+    result equal to ``re.findall(DEFAULT_TOKEN_PATTERN, ...)`` on every bundled
+    review, on adversarial strings and on random Unicode text.
     """
 
     def __init__(self, *, lowercase: bool):
