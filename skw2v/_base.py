@@ -44,6 +44,13 @@ from ._text import _TokenizerMixin, check_documents, flatten
 #: Threads would not help: tokenizing and the dictionary lookups hold the GIL.
 PROCESS_MIN_CHARACTERS = 2_000_000
 
+#: joblib writes a vector table of over 16 MB that is not already memory-mapped
+#: to a file for the worker processes, on every call. Measured here: that
+#: costs about as much as two processes save on 1 character of text per 20
+#: bytes of table, so the batch must be larger by as much.
+CHARACTERS_PER_BYTE = 1 / 20
+JOBLIB_MAX_NBYTES = 16 * 2**20
+
 #: Characters of raw text (tokens, for tokenized documents) that ``transform``
 #: tokenizes and pools at a time: memory is the output plus one such chunk.
 CHUNK_SIZE = 2**20
@@ -68,6 +75,36 @@ def _pool_in_worker(estimator, documents: list, out: np.memmap) -> tuple[int, li
         warnings.simplefilter("always")
         n_without_known = estimator._pool_documents(documents, out=out)[1]
     return n_without_known, [(str(w.message), w.category) for w in caught]
+
+
+def _is_memory_mapped(array: np.ndarray) -> bool:
+    """Tell whether ``array`` is (a view of) a ``np.memmap``: joblib sends its path."""
+    while isinstance(array, np.ndarray):
+        if isinstance(array, np.memmap):
+            return True
+        array = array.base
+    return False
+
+
+def _table_bytes_to_copy(estimator) -> int:
+    """Bytes of vector table that joblib would copy to a file to send ``estimator``."""
+    vectors = estimator.__getstate__().get("wv_")
+    vectors = getattr(vectors, "vectors", None)
+    if vectors is None or vectors.nbytes <= JOBLIB_MAX_NBYTES:
+        return 0
+    return 0 if _is_memory_mapped(vectors) else vectors.nbytes
+
+
+def _worth_processes(shipped, documents: list, n_jobs: int) -> bool:
+    """Whether pooling ``documents`` in ``n_jobs`` processes saves time.
+
+    Only raw text goes to processes, in batches large enough to pay for
+    sending it, and for copying the table ``shipped`` holds when joblib must.
+    """
+    if not set(map(type, documents)) <= {str}:
+        return False
+    copied = _table_bytes_to_copy(shipped) * CHARACTERS_PER_BYTE
+    return sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS + copied
 
 
 def _scratch_directory(n_bytes: int) -> str | None:
@@ -251,6 +288,21 @@ class _BaseEmbeddingVectorizer(
             n_without_known += self._pool_tokens(tokens, lengths, out[start:stop])[1]
         return out, n_without_known
 
+    def _worker_copy(self) -> _BaseEmbeddingVectorizer:
+        """Return a copy of the estimator holding only what pooling needs.
+
+        Worker processes get ``wv_``; the parameters that hold a table in
+        memory (``vectors``, ``init_vectors``) and a kept gensim model would
+        only add to what is pickled and sent on every call. A path is kept: a
+        table loaded from a file is reopened from it in each worker.
+        """
+        shipped = copy.copy(self)
+        for name in self._shared_params:
+            if not isinstance(getattr(shipped, name), (str, os.PathLike)):
+                setattr(shipped, name, None)
+        shipped.__dict__.pop("model_", None)
+        return shipped
+
     def _pool_in_processes(
         self, documents: list, n_jobs: int
     ) -> tuple[np.ndarray, int]:
@@ -272,7 +324,9 @@ class _BaseEmbeddingVectorizer(
             )
             # Tables under 16 MB are cheaper to send than to memory-map
             # (joblib's temporary files take ~0.1 s to clean up).
-            results = Parallel(n_jobs=n_jobs, backend="loky", max_nbytes="16M")(
+            results = Parallel(
+                n_jobs=n_jobs, backend="loky", max_nbytes=JOBLIB_MAX_NBYTES
+            )(
                 delayed(_pool_in_worker)(
                     self, documents[start:stop], shared[start:stop]
                 )
@@ -348,12 +402,9 @@ class _BaseEmbeddingVectorizer(
         check_is_fitted(self)
         documents = check_documents(X)
         n_jobs = effective_n_jobs(self.n_jobs)
-        if (
-            n_jobs > 1
-            and set(map(type, documents)) <= {str}
-            and sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS
-        ):
-            pooled, n_without_known = self._pool_in_processes(documents, n_jobs)
+        shipped = self._worker_copy() if n_jobs > 1 else None
+        if shipped is not None and _worth_processes(shipped, documents, n_jobs):
+            pooled, n_without_known = shipped._pool_in_processes(documents, n_jobs)
         else:
             pooled, n_without_known = self._pool_documents(documents)
         _warn_no_known_word(n_without_known, len(documents))

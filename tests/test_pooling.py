@@ -13,7 +13,12 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import skw2v._base
 import skw2v._pooling
-from skw2v import AvgWord2VecTransformer
+from skw2v import (
+    AvgWord2VecTransformer,
+    PretrainedEmbeddingVectorizer,
+    Word2VecVectorizer,
+)
+from skw2v._base import JOBLIB_MAX_NBYTES, _table_bytes_to_copy
 from skw2v._pooling import chunk_bounds, pool_documents
 from skw2v._text import (
     DEFAULT_TOKEN_PATTERN,
@@ -538,3 +543,59 @@ def test_transform_memory_is_the_output_plus_one_chunk(
     one_chunk = peak_above_output(2**30)  # the whole batch at once
     assert small_chunks < 4 * 2**20
     assert one_chunk > 4 * small_chunks
+
+
+def test_workers_get_only_what_pooling_needs(tmp_path, fitted_vectorizer, reviews):
+    X = reviews.data[:300]
+    trained = Word2VecVectorizer(
+        vector_size=20,
+        min_count=1,
+        epochs=1,
+        keep_model=True,
+        init_vectors=fitted_vectorizer.wv_,
+        random_state=0,
+    ).fit(X)
+    shipped = trained._worker_copy()
+    assert shipped.init_vectors is None and not hasattr(shipped, "model_")
+    assert trained.init_vectors is not None and hasattr(trained, "model_")
+    np.testing.assert_array_equal(shipped.transform(X), trained.transform(X))
+    assert len(pickle.dumps(shipped)) < len(pickle.dumps(trained)) / 2
+
+    path = tmp_path / "vectors.bin"
+    fitted_vectorizer.wv_.save_word2vec_format(path, binary=True)
+    from_file = PretrainedEmbeddingVectorizer(vectors=path, cache_dir=tmp_path)
+    shipped = from_file.fit(X)._worker_copy()
+    assert shipped.vectors == path  # reopened from the file in each worker
+    assert _table_bytes_to_copy(shipped) == 0
+
+
+def test_a_large_table_in_memory_needs_a_larger_batch_for_processes(
+    monkeypatch, tmp_path
+):
+    words = [f"w{i}" for i in range(JOBLIB_MAX_NBYTES // (4 * 64) + 1)]
+    in_memory = KeyedVectors(vector_size=64)
+    in_memory.add_vectors(words, np.ones((len(words), 64), np.float32))
+    mapped = KeyedVectors(vector_size=64)
+    mapped.add_vectors(words, np.ones((len(words), 64), np.float32))
+    mapped.vectors = np.memmap(
+        tmp_path / "table", np.float32, "w+", shape=in_memory.vectors.shape
+    )
+    mapped.vectors[:] = 1
+    used_processes = []
+    original = skw2v._base._BaseEmbeddingVectorizer._pool_in_processes
+
+    def recording(estimator, documents, n_jobs):
+        used_processes.append(_table_bytes_to_copy(estimator))
+        return original(estimator, documents, n_jobs)
+
+    monkeypatch.setattr(
+        skw2v._base._BaseEmbeddingVectorizer, "_pool_in_processes", recording
+    )
+    monkeypatch.setattr(skw2v._base, "PROCESS_MIN_CHARACTERS", 1)
+    X = ["w1 w2", "w3"] * 100  # 1,000 characters
+    for table, expected in [(mapped, [0]), (in_memory, [])]:
+        pooler = AvgWord2VecTransformer(vectors=table, n_jobs=2).fit(X)
+        np.testing.assert_array_equal(pooler.transform(X), np.ones((200, 64)))
+        assert used_processes == expected  # joblib would copy 17 MB for 1,000
+        used_processes.clear()  # characters: not worth it
+    assert _table_bytes_to_copy(pooler._worker_copy()) == in_memory.vectors.nbytes
