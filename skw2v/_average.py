@@ -53,12 +53,13 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     n_jobs : int or None, default=None
         Worker processes for ``transform``. A large batch of raw text (at
         least two million characters per worker) is cut into one part per
-        worker process, which tokenizes and pools it with the vector table
-        memory-mapped, not copied, and writes its rows into a shared output.
-        Smaller batches and tokenized documents are pooled in this process. The
-        first such call starts the processes (as long as importing skw2v takes);
-        joblib keeps them for later calls. None means 1, -1 all CPUs. Results do
-        not depend on it.
+        worker process, which tokenizes and pools it and writes its rows into a
+        shared output. A memory-mapped table is shared; a table in memory over
+        16 MB is copied to each call's workers, so the batch must then be larger
+        (by 1 character per 20 bytes of table). Smaller batches and tokenized
+        documents are pooled in this process. The first such call starts the
+        processes (as long as importing skw2v takes); joblib keeps them for later
+        calls. None means 1, -1 all CPUs. Results do not depend on it.
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. Already tokenized
         documents are used exactly as given.
