@@ -87,7 +87,7 @@ def _is_memory_mapped(array: np.ndarray) -> bool:
 
 
 def _table_bytes_to_copy(estimator) -> int:
-    """Bytes of vector table that joblib would copy to a file to send ``estimator``."""
+    """Count the bytes of vector table joblib would copy to send ``estimator``."""
     vectors = estimator.__getstate__().get("wv_")
     vectors = getattr(vectors, "vectors", None)
     if vectors is None or vectors.nbytes <= JOBLIB_MAX_NBYTES:
@@ -96,7 +96,7 @@ def _table_bytes_to_copy(estimator) -> int:
 
 
 def _worth_processes(shipped, documents: list, n_jobs: int) -> bool:
-    """Whether pooling ``documents`` in ``n_jobs`` processes saves time.
+    """Tell whether pooling ``documents`` in ``n_jobs`` processes saves time.
 
     Only raw text goes to processes, in batches large enough to pay for
     sending it, and for copying the table ``shipped`` holds when joblib must.
