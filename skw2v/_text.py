@@ -183,12 +183,13 @@ class _DefaultTokenizer:
     r"""``DEFAULT_TOKEN_PATTERN`` computed by C-level string methods, not the regex.
 
     A token of the default pattern is a run of word characters, with single
-    inner apostrophes. One ``str.translate`` per document lowercases ASCII text
-    and turns every other character into a space; a non-ASCII document, where
-    ``\w`` and ``str.lower`` follow Unicode, is lowercased by ``str.lower``,
-    mapped the same way on its UTF-8 bytes, and its non-ASCII characters that
-    are not word characters become spaces. The documents are joined with
-    newlines (cleaned text has none), one substitution for the whole batch
+    inner apostrophes. A non-ASCII document, where ``\w`` and ``str.lower``
+    follow Unicode, is first lowercased by ``str.lower`` and its non-ASCII
+    characters that are not word characters become spaces. Then the documents
+    are joined by NUL and one ``bytes.translate`` of the batch's UTF-8 bytes
+    lowercases ASCII letters, turns every other ASCII non-word character into a
+    space and each NUL into the newline that ends a document (a document that
+    holds a NUL itself takes a slower, per-document path). One substitution
     turns the apostrophes that are not between two word characters into
     spaces, and ``str.split`` cuts the tokens: per document (:meth:`batch`) or
     once for the batch (:meth:`flat`). ``tests/test_pooling.py`` proves the
@@ -199,8 +200,9 @@ class _DefaultTokenizer:
     def __init__(self, *, lowercase: bool):
         self.lowercase = lowercase
         self._table = _ascii_table(lowercase=lowercase)
-        self._byte_table = bytes([*map(ord, self._table.values()), *range(128, 256)])
-        self._joined_table = b"\n" + self._byte_table[1:]
+        # The same on UTF-8 bytes, but NUL (which joins documents) -> newline.
+        ascii_part = bytes(map(ord, self._table.values()))
+        self._joined_table = b"\n" + ascii_part[1:] + bytes(range(128, 256))
         self._findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
 
     def __call__(self, doc: str) -> list[str]:
@@ -221,20 +223,14 @@ class _DefaultTokenizer:
         return _STRAY_APOSTROPHE(" ", text) if "'" in text else text
 
     def _clean(self, doc: str) -> str:
-        """Clean one non-ASCII document as ``str.translate`` cleans ASCII ones.
+        r"""Prepare one non-ASCII document for the batch's byte translation.
 
-        ``str.translate`` leaves the ASCII fast path on such text, so the ASCII
-        characters are mapped on the UTF-8 bytes instead, and the non-ASCII
-        characters that are not word characters become spaces by one
-        substitution.
+        There, ``\w`` and lowercasing follow Unicode: the document is
+        lowercased by ``str.lower``, and its non-ASCII characters that are not
+        word characters become spaces. Its ASCII characters are left to the
+        translation of the whole batch.
         """
-        if self.lowercase:
-            doc = doc.lower()
-        # "surrogatepass": text decoded with errors="surrogateescape" holds
-        # lone surrogates, which are not word characters either.
-        utf8 = doc.encode("utf-8", "surrogatepass")
-        doc = utf8.translate(self._byte_table).decode("utf-8", "surrogatepass")
-        return _NON_ASCII_NON_WORD(" ", doc)
+        return _NON_ASCII_NON_WORD(" ", doc.lower() if self.lowercase else doc)
 
     def batch(self, docs: list[str]) -> list[list[str]]:
         """Tokenize a list of raw documents, as ``[self(doc) for doc in docs]``."""

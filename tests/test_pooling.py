@@ -404,26 +404,39 @@ ADVERSARIAL = [
 ]
 
 
+def assert_tokenized_as_the_regex(docs, lowercase):
+    """Check both tokenizer paths against ``re.findall``.
+
+    Without a NUL character in any document, the whole batch goes through one
+    ``bytes.translate``; a document holding one sends the batch through
+    ``str.translate`` per document. Both are checked, per document (``batch``)
+    and flat (``flat``).
+    """
+    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
+    tokenize = build_tokenizer(lowercase=lowercase)
+    without_nul = [doc for doc in docs if "\0" not in doc]
+    assert len(without_nul) < len(docs) and not all(map(str.isascii, without_nul))
+    for batch in (without_nul, docs):
+        expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in batch]
+        assert tokenize.batch(batch) == expected
+        tokens, lengths = tokenize.flat(batch)
+        assert lengths.dtype == np.int64
+        assert lengths.tolist() == list(map(len, expected))
+        assert tokens == [token for doc in expected for token in doc]
+
+
 @pytest.mark.parametrize("lowercase", [True, False])
 def test_fast_tokenizer_equals_the_regex_on_every_review(reviews, lowercase):
-    tokenize = build_tokenizer(lowercase=lowercase)
-    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
-    docs = [*reviews.data, *ADVERSARIAL]
-    expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in docs]
-    assert tokenize.batch(docs) == expected
-    assert [tokenize(doc) for doc in ADVERSARIAL] == expected[-len(ADVERSARIAL) :]
-
-
-@pytest.mark.parametrize("lowercase", [True, False])
-def test_flat_tokens_equal_the_per_document_ones(reviews, lowercase):
-    # The fused transform path: one flat token list, lengths counted by numpy.
-    tokenize = build_tokenizer(lowercase=lowercase)
     docs = [*reviews.data, *ADVERSARIAL, "", "", *ADVERSARIAL[::-1], ""]
-    tokens, lengths = tokenize.flat(docs)
-    expected = tokenize.batch(docs)
-    assert lengths.dtype == np.int64
-    assert lengths.tolist() == [len(doc) for doc in expected]
-    assert tokens == [token for doc in expected for token in doc]
+    assert_tokenized_as_the_regex(docs, lowercase)
+    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
+    tokenize = build_tokenizer(lowercase=lowercase)
+    for doc in ADVERSARIAL:  # one document at a time: the regex itself
+        assert tokenize(doc) == pattern.findall(doc.lower() if lowercase else doc)
+
+
+def test_flat_tokens_of_no_document_and_of_empty_ones():
+    tokenize = build_tokenizer()
     tokens, lengths = tokenize.flat([])
     assert tokens == [] and lengths.shape == (0,)
     assert tokenize.flat(["", " \n "])[1].tolist() == [0, 0]
@@ -442,13 +455,9 @@ def test_fast_tokenizer_equals_the_regex_on_random_unicode(lowercase):
     docs = [
         "".join(rng.choice(alphabet, size=rng.integers(0, 30))) for _ in range(3000)
     ]
-    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
-    expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in docs]
-    tokenize = build_tokenizer(lowercase=lowercase)
-    assert tokenize.batch(docs) == expected
-    tokens, lengths = tokenize.flat(docs)
-    assert lengths.tolist() == list(map(len, expected))
-    assert tokens == [token for doc in expected for token in doc]
+    # numpy drops NUL characters from its strings: put some back.
+    docs += [f"{doc[:5]}\0{doc[5:]}" for doc in docs[:100]]
+    assert_tokenized_as_the_regex(docs, lowercase)
 
 
 @pytest.mark.parametrize(
