@@ -57,10 +57,15 @@ def token_ids(tokens: Sequence[str], key_to_index: dict[str, int]) -> np.ndarray
     )
 
 
-def _known_tokens(ids: np.ndarray, lengths: np.ndarray):
+def token_documents(lengths: np.ndarray) -> np.ndarray:
+    """Return the document of every token, given each document's token count."""
+    return np.repeat(np.arange(len(lengths)), lengths)
+
+
+def known_tokens(ids: np.ndarray, lengths: np.ndarray):
     """Drop unknown tokens: return their ids, each one's document, and CSR indptr."""
     known = ids >= 0
-    rows = np.repeat(np.arange(len(lengths)), lengths)[known]
+    rows = token_documents(lengths)[known]
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=len(lengths)), out=indptr[1:])
     return ids[known], rows, indptr
@@ -76,7 +81,7 @@ def _pool_chunk(
 ) -> int:
     """Pool one chunk into ``out`` (zeros); return how many had no known word."""
     n_docs, dim = len(lengths), table.shape[1]
-    ids, _, indptr = _known_tokens(ids, lengths)
+    ids, _, indptr = known_tokens(ids, lengths)
     n_known = np.diff(indptr)
     data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
     if pooling != "max":
@@ -255,7 +260,7 @@ def word_statistics(
     occurrences : ndarray of shape (n_words,), dtype int64
         Number of times the word occurs in all documents.
     """
-    ids, rows, _ = _known_tokens(ids, lengths)
+    ids, rows, _ = known_tokens(ids, lengths)
     occurrences = np.bincount(ids, minlength=n_words)
     distinct = np.unique(rows * n_words + ids) % n_words
     return np.bincount(distinct, minlength=n_words), occurrences

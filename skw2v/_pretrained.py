@@ -14,6 +14,7 @@ from gensim.models import KeyedVectors
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._loading import file_fingerprint, load_vectors
+from ._pooling import token_documents
 from ._text import DEFAULT_TOKEN_PATTERN, check_documents
 
 #: Per table: lowercase form -> its most frequent casing, for the forms that
@@ -318,7 +319,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
                 resume = start + n
                 joined[start] = "_".join(tokens[start:resume])
                 keep[start + 1 : resume] = False
-        document = np.repeat(np.arange(len(lengths)), lengths)
+        document = token_documents(lengths)
         new_lengths = np.bincount(document[keep], minlength=len(lengths))
         return list(compress(joined, keep)), new_lengths
 

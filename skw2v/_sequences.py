@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval, StrOptions, _fit_context
 from ._loading import load_vectors
-from ._pooling import token_ids
+from ._pooling import known_tokens, token_ids
 from ._pretrained import copy_pretrained_rows
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
 
@@ -220,13 +220,9 @@ class EmbeddingSequencer(
         """
         check_is_fitted(self)
         tokens, lengths = self._tokenize_flat(check_documents(X))
-        ids = token_ids(tokens, self.vocabulary_)
-        known = ids >= 0
-        docs = np.repeat(np.arange(len(lengths)), lengths)[known]
-        ids = ids[known]
-        n_known = np.bincount(docs, minlength=len(lengths))
-        starts = np.cumsum(n_known) - n_known
-        position = np.arange(len(ids)) - starts[docs]
+        ids, docs, indptr = known_tokens(token_ids(tokens, self.vocabulary_), lengths)
+        n_known = np.diff(indptr)
+        position = np.arange(len(ids)) - indptr[docs]
         length = self.max_length_
         if self.truncating == "pre":  # keep the last max_length words
             position -= np.maximum(n_known - length, 0)[docs]
