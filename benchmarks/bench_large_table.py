@@ -8,7 +8,7 @@ processes, the table being:
 - in memory (a ``KeyedVectors``): joblib copies it to a file on every call;
   the processes are forced here, to show the cost that makes ``transform``
   keep such a batch in one process unless it is larger by 1 character per 20
-  bytes of table (``skw2v._base.CHARACTERS_PER_BYTE``);
+  bytes of table (``skw2v._parallel.CHARACTERS_PER_BYTE``);
 - memory-mapped (``PretrainedEmbeddingVectorizer`` over a word2vec file, read
   from its cache): the workers map the same file.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from gensim.models import KeyedVectors
 
-import skw2v._base
+import skw2v._parallel
 from skw2v import AvgWord2VecTransformer, PretrainedEmbeddingVectorizer
 from skw2v._text import build_tokenizer
 from skw2v.datasets import load_movie_reviews
@@ -52,7 +52,7 @@ def main() -> None:
         f"table: {len(words)} words x 300, {table.vectors.nbytes / 2**20:.0f} MB; "
         f"best of {args.repeat}; 2 cores shared with other work."
     )
-    skw2v._base.CHARACTERS_PER_BYTE = 0  # force processes for the table in memory
+    skw2v._parallel.CHARACTERS_PER_BYTE = 0  # force processes for the table in memory
     settings = {
         "in memory": AvgWord2VecTransformer(vectors=table),
         "memory-mapped": PretrainedEmbeddingVectorizer(vectors=path, cache_dir=folder),

@@ -37,7 +37,7 @@ from joblib.externals.loky import get_reusable_executor
 from sklearn.base import clone
 
 from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
-from skw2v._base import PROCESS_MIN_CHARACTERS
+from skw2v._parallel import PROCESS_MIN_CHARACTERS
 from skw2v._text import DEFAULT_TOKEN_PATTERN
 from skw2v.datasets import load_movie_reviews
 
@@ -82,12 +82,12 @@ def measure(name: str, docs: list[str], wv, repeat: int) -> float:
     label = f"{name}: {len(docs)} x {n_tokens / len(docs):.0f} tok"
     serial = AvgWord2VecTransformer(vectors=wv).fit(docs[:10])
     parallel = clone(serial).set_params(n_jobs=2).fit(docs[:10])
-    tokens, lengths = serial._tokenize_flat(docs)
+    tokens, lengths = serial._canonical_tokens(docs)
     large = sum(map(len, docs)) >= 2 * PROCESS_MIN_CHARACTERS
     contenders = {
         ("hand-written loop", ""): lambda: hand_written_loop(wv, docs),
         ("tokenize (regex findall)", ""): lambda: regex_tokenize(docs),
-        ("tokenize (skw2v)", 1): lambda: serial._tokenize_flat(docs),
+        ("tokenize (skw2v)", 1): lambda: serial._canonical_tokens(docs),
         ("pool (tokens -> vectors)", 1): lambda: serial._pool_tokens(tokens, lengths),
         ("transform in one process", 1): lambda: serial.transform(docs),
         (f"transform in {'2 processes' if large else 'one process'}", 2): (

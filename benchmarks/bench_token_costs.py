@@ -19,8 +19,9 @@ import warnings
 import numpy as np
 
 from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
-from skw2v._pooling import pool_ids, token_ids
+from skw2v._pooling import pool_ids
 from skw2v._text import _STRAY_APOSTROPHE, _DefaultTokenizer, _tokens_per_line
+from skw2v._vectors import token_ids
 from skw2v.datasets import load_movie_reviews
 
 

@@ -1,22 +1,19 @@
-"""What every skw2v estimator shares: input checking, tokenization, pooling.
+"""What every skw2v vectorizer shares: from validated input to pooled rows.
 
-A concrete estimator only says where its word vectors come from, by
-implementing ``_fit_vectors(tokens)`` to set ``self.wv_``. Everything else, from
-the validated input to the pooled float32 rows, happens here, once.
+A concrete vectorizer says where its word vectors come from, by implementing
+``_fit_vectors(tokens)`` to set ``self.wv_``, and how tokens are found in them
+(``_word_table``). Everything else happens here, once: tokenizing
+(``_text.py``), resolving the tokens in the table (``_vectors.py``), learning
+the weights, pooling (``_pooling.py``), large batches in worker processes
+(``_parallel.py``) and sharing the table between copies (``_sharing.py``).
 """
 
 from __future__ import annotations
 
-import copy
-import os
-import shutil
-import sys
-import tempfile
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -24,32 +21,21 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _clone_parametrized, _fit_context
+from ._compat import Interval, StrOptions, _fit_context
+from ._parallel import pool_in_processes
 from ._pooling import (
-    POOLING_WIDTHS,
+    POOLINGS,
+    WEIGHTINGS,
     chunk_bounds,
     finish_rows,
-    idf_weights,
     pool_ids,
     principal_components,
-    sif_weights,
-    token_ids,
     word_statistics,
-    zipf_probabilities,
 )
-from ._text import _TokenizerMixin, check_documents, flatten
-
-#: Characters of raw text per worker process below which ``transform`` does not
-#: use processes (sending the estimator and the text costs more than it saves).
-#: Threads would not help: tokenizing and the dictionary lookups hold the GIL.
-PROCESS_MIN_CHARACTERS = 2_000_000
-
-#: joblib writes a vector table of over 16 MB that is not already memory-mapped
-#: to a file for the worker processes, on every call. Measured here: that
-#: costs about as much as two processes save on 1 character of text per 20
-#: bytes of table, so the batch must be larger by as much.
-CHARACTERS_PER_BYTE = 1 / 20
-JOBLIB_MAX_NBYTES = 16 * 2**20
+from ._sharing import _SharedTableMixin
+from ._text import _TokenizerMixin, all_str, check_documents, flatten
+from ._vectors import WordTable, token_ids
+from ._warnings import warn_user
 
 #: Characters of raw text (tokens, for tokenized documents) that ``transform``
 #: tokenizes and pools at a time: memory is the output plus one such chunk.
@@ -64,88 +50,24 @@ def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
         )
 
 
-def _pool_in_worker(estimator, documents: list, out: np.memmap) -> tuple[int, list]:
-    """Tokenize and pool raw documents in a worker process, into ``out``.
-
-    ``out`` is a part of a memory-mapped array that the parent process reads,
-    so the rows are not sent back. Returns how many documents had no known word,
-    and the other warnings raised, for the parent process to re-raise.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        n_without_known = estimator._pool_documents(documents, out=out)[1]
-    return n_without_known, [(str(w.message), w.category) for w in caught]
-
-
-def _is_memory_mapped(array: np.ndarray) -> bool:
-    """Tell whether ``array`` is (a view of) a ``np.memmap``: joblib sends its path."""
-    while isinstance(array, np.ndarray):
-        if isinstance(array, np.memmap):
-            return True
-        array = array.base
-    return False
-
-
-def _table_bytes_to_copy(estimator) -> int:
-    """Count the bytes of vector table joblib would copy to send ``estimator``."""
-    vectors = estimator.__getstate__().get("wv_")
-    vectors = getattr(vectors, "vectors", None)
-    if vectors is None or vectors.nbytes <= JOBLIB_MAX_NBYTES:
-        return 0
-    return 0 if _is_memory_mapped(vectors) else vectors.nbytes
-
-
-def _worth_processes(shipped, documents: list, n_jobs: int) -> bool:
-    """Tell whether pooling ``documents`` in ``n_jobs`` processes saves time.
-
-    Only raw text goes to processes, in batches large enough to pay for
-    sending it, and for copying the table ``shipped`` holds when joblib must.
-    """
-    if not set(map(type, documents)) <= {str}:
-        return False
-    copied = _table_bytes_to_copy(shipped) * CHARACTERS_PER_BYTE
-    return sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS + copied
-
-
-def _scratch_directory(n_bytes: int) -> str | None:
-    """Pick a directory for a temporary file of ``n_bytes``: in RAM if room."""
-    folder = os.environ.get("JOBLIB_TEMP_FOLDER", "/dev/shm")
-    try:
-        if shutil.disk_usage(folder).free > 2 * n_bytes + 2**28:
-            return folder
-    except OSError:
-        pass
-    return None  # tempfile's default
-
-
-def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
-    """Warn, attributing the warning to the first caller outside the libraries."""
-    frame, stacklevel = sys._getframe(1), 2
-    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[
-        0
-    ] in ("skw2v", "sklearn", "joblib"):
-        frame, stacklevel = frame.f_back, stacklevel + 1
-    warnings.warn(message, category, stacklevel=stacklevel)
-
-
 class _BaseEmbeddingVectorizer(
-    _TokenizerMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    _SharedTableMixin,
+    _TokenizerMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """Base class: text (or tokens) in, one pooled word-vector row per document out."""
 
     _parameter_constraints: dict = {
-        "pooling": [StrOptions(set(POOLING_WIDTHS))],
-        "weighting": [StrOptions({"tfidf", "sif"}), None],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "weighting": [StrOptions(set(WEIGHTINGS)), None],
         "sif_a": [Interval(Real, 0, None, closed="neither")],
         "remove_components": [Interval(Integral, 0, None, closed="left")],
         "norm": [StrOptions({"l2"}), None],
         "n_jobs": [Integral, None],
         **_TokenizerMixin._tokenizer_constraints,
     }
-
-    #: Parameters that hold (possibly very large) word-vector tables: ``clone``
-    #: passes them to the new estimator by reference instead of deep-copying.
-    _shared_params: tuple[str, ...] = ()
 
     # -- the part subclasses provide -------------------------------------------------
 
@@ -156,23 +78,65 @@ class _BaseEmbeddingVectorizer(
         """
         raise NotImplementedError
 
-    def _canonical(
-        self, tokens: list[str], lengths: np.ndarray
-    ) -> tuple[list[str], np.ndarray]:
-        """Rewrite tokens to the keys of ``wv_`` they stand for (none by default).
+    def _word_table(self) -> WordTable:
+        """Return ``wv_`` with the lookup rules of this estimator.
 
-        Every token list goes through here before it is weighed or pooled;
-        ``tokens`` are those of consecutive documents, ``lengths`` each one's count.
+        Vectors that come from elsewhere are searched in their casings too
+        (when ``lowercase``) and give fastText words their subword vectors.
         """
-        return tokens, lengths
+        return WordTable(self.wv_, casings=self.lowercase)
+
+    # -- text -> the tokens looked up -------------------------------------------------
+
+    def _canonical_tokens(
+        self, documents: list, token_docs: list | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """Return the tokens of checked documents as looked up, and each one's count.
+
+        ``token_docs``, when given, are the documents already tokenized.
+        """
+        tokenizer = self._tokenizer()
+        if token_docs is None:
+            tokens, lengths = tokenizer.documents_flat(documents)
+        else:
+            tokens, lengths = flatten(token_docs)
+        lowercase = tokenizer.lowercases and all_str(documents)
+        return self._word_table().canonical(tokens, lengths, lowercase=lowercase)
+
+    def build_analyzer(self):
+        """Return the function that turns one raw document into its tokens.
+
+        Once the estimator is fitted, these are exactly the tokens it looks up
+        in its word vectors: with pretrained vectors, after phrases are joined
+        and casings resolved ("new york" may become "New_York"). Tokens the
+        vectors lack are kept, so that coverage can be checked; pooling skips
+        them. Before ``fit``, the tokens of the tokenizer alone.
+
+        Returns
+        -------
+        analyzer : callable
+            ``str -> list of str``.
+        """
+        tokenizer = self._tokenizer()
+        if not hasattr(self, "wv_"):
+            return tokenizer
+        table = self._word_table()
+
+        def analyze(doc: str) -> list[str]:
+            tokens = tokenizer(doc)
+            lengths = np.array([len(tokens)], dtype=np.int64)
+            return table.canonical(tokens, lengths, lowercase=tokenizer.lowercases)[0]
+
+        return analyze
 
     # -- fit / transform --------------------------------------------------------------
 
     def _fit(self, X, *, transform: bool = False) -> np.ndarray | None:
         """Fit on ``X``; with ``transform``, also return its pooled vectors."""
-        token_docs = self._tokenize(X)
+        documents = check_documents(X)
+        token_docs = self._tokenizer().documents(documents)
         self._fit_vectors(token_docs)
-        tokens, lengths = self._canonical(*flatten(token_docs))
+        tokens, lengths = self._canonical_tokens(documents, token_docs)
         self._fit_weights(tokens, lengths)
         width = self._n_features_out
         if self.remove_components >= width:
@@ -194,60 +158,13 @@ class _BaseEmbeddingVectorizer(
     def _fit_weights(self, tokens: list[str], lengths: np.ndarray) -> None:
         """Learn ``word_weights_`` (one per row of ``wv_``) from the training tokens."""
         if self.weighting is None:
-            self.word_weights_ = None
+            self.word_weights_ = self.unseen_word_weight_ = None
             return
-        n_words, n_documents = len(self.wv_), len(lengths)
-        document_frequency, occurrences = word_statistics(
-            token_ids(tokens, self.wv_.key_to_index), lengths, n_words
-        )
-        if self.weighting == "tfidf":
-            self.word_weights_ = idf_weights(document_frequency, n_documents)
-            self._unseen_word_weight = idf_weights(np.zeros(1), n_documents)[0]
-        else:
-            # Words of the table absent from the training documents: their
-            # probability from their rank, the table being in descending
-            # frequency order as gensim stores it.
-            self.word_weights_ = sif_weights(
-                occurrences, len(tokens), self.sif_a, zipf_probabilities(n_words)
-            )
-            self._unseen_word_weight = np.float32(1.0)  # a / (a + 0)
-
-    def _lookup_table(
-        self, tokens: list[str]
-    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
-        """Return ``(key_to_index, vectors, weights)``: what ``tokens`` are pooled over.
-
-        By default the whole of ``wv_`` and ``word_weights_``. A subclass that
-        gives vectors to words ``wv_`` lacks (fastText subwords) returns
-        :meth:`_batch_table` instead.
-        """
-        return self.wv_.key_to_index, self.wv_.vectors, self.word_weights_
-
-    def _batch_table(
-        self, tokens: list[str], extra_words: list[str], extra_vectors: np.ndarray
-    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
-        """Return a lookup table of the batch's known words plus extra rows.
-
-        Its size follows the distinct words of ``tokens``, not the size of
-        ``wv_``, so adding a few rows never copies a large table. With a
-        weighting, the extra words weigh as much as a word never seen in fit.
-        """
-        known = self.wv_.key_to_index
-        words = sorted(known.keys() & set(tokens))
-        rows = np.fromiter(map(known.__getitem__, words), np.int64, len(words))
-        all_words = [*words, *extra_words]
-        extra_vectors = np.asarray(extra_vectors, dtype=np.float32)
-        vectors = np.concatenate(
-            [self.wv_.vectors[rows], extra_vectors.reshape(-1, self.wv_.vector_size)]
-        )
-        weights = self.word_weights_
-        if weights is not None:
-            unseen = np.full(len(extra_words), self._unseen_word_weight, np.float32)
-            weights = np.concatenate([weights[rows], unseen])
-        return (
-            dict(zip(all_words, range(len(all_words)), strict=True)),
-            vectors,
-            weights,
+        ids = token_ids(tokens, self.wv_.key_to_index)
+        statistics = word_statistics(ids, lengths, len(self.wv_))
+        learn = WEIGHTINGS[self.weighting]
+        self.word_weights_, self.unseen_word_weight_ = learn(
+            statistics, sif_a=self.sif_a
         )
 
     def _pool_tokens(
@@ -258,7 +175,9 @@ class _BaseEmbeddingVectorizer(
         Returns the rows (written to ``out``, zeros, when given) and how many
         documents had no known word.
         """
-        key_to_index, vectors, weights = self._lookup_table(tokens)
+        key_to_index, vectors, weights = self._word_table().pooling_table(
+            tokens, self.word_weights_, self.unseen_word_weight_
+        )
         return pool_ids(
             token_ids(tokens, key_to_index),
             lengths,
@@ -282,67 +201,9 @@ class _BaseEmbeddingVectorizer(
             out = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
         n_without_known = 0
         for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
-            tokens, lengths = self._canonical(
-                *self._tokenize_flat(documents[start:stop])
-            )
+            tokens, lengths = self._canonical_tokens(documents[start:stop])
             n_without_known += self._pool_tokens(tokens, lengths, out[start:stop])[1]
         return out, n_without_known
-
-    def _worker_copy(self) -> _BaseEmbeddingVectorizer:
-        """Return a copy of the estimator holding only what pooling needs.
-
-        Worker processes get ``wv_``; the parameters that hold a table in
-        memory (``vectors``, ``init_vectors``) and a kept gensim model would
-        only add to what is pickled and sent on every call. A path is kept: a
-        table loaded from a file is reopened from it in each worker.
-        """
-        shipped = copy.copy(self)
-        for name in self._shared_params:
-            if not isinstance(getattr(shipped, name), (str, os.PathLike)):
-                setattr(shipped, name, None)
-        shipped.__dict__.pop("model_", None)
-        return shipped
-
-    def _pool_in_processes(
-        self, documents: list, n_jobs: int
-    ) -> tuple[np.ndarray, int]:
-        """Tokenize and pool raw ``documents`` in ``n_jobs`` worker processes.
-
-        Each worker gets one contiguous part of the raw text and a pickled copy
-        of the estimator (joblib memory-maps a vector table over 16 MB instead
-        of copying it; an estimator that pickles its table by reference reloads
-        it memory-mapped), and writes its rows straight into a memory-mapped
-        output, so that no row is sent back or copied. The rows are those of a
-        serial run, since each row depends on its own document alone.
-        """
-        edges = np.linspace(0, len(documents), n_jobs + 1).astype(int).tolist()
-        shape = (len(documents), self._n_features_out)
-        scratch = _scratch_directory(n_bytes=shape[0] * shape[1] * 4)
-        with tempfile.TemporaryDirectory(prefix="skw2v-", dir=scratch) as folder:
-            shared = np.lib.format.open_memmap(
-                os.path.join(folder, "pooled.npy"), "w+", np.float32, shape
-            )
-            # Tables under 16 MB are cheaper to send than to memory-map
-            # (joblib's temporary files take ~0.1 s to clean up).
-            results = Parallel(
-                n_jobs=n_jobs, backend="loky", max_nbytes=JOBLIB_MAX_NBYTES
-            )(
-                delayed(_pool_in_worker)(
-                    self, documents[start:stop], shared[start:stop]
-                )
-                for start, stop in zip(edges[:-1], edges[1:], strict=True)
-            )
-            if os.name == "posix":
-                # Removing the folder unlinks the file, but its pages stay
-                # mapped until the array is freed: the rows need no copy.
-                pooled = shared.view(np.ndarray)
-            else:  # Windows cannot remove a file that is mapped
-                pooled = np.array(shared)
-            del shared
-        for _, caught in results:
-            for message, category in caught:
-                warn_user(message, category)
-        return pooled, sum(n_without_known for n_without_known, _ in results)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -402,35 +263,14 @@ class _BaseEmbeddingVectorizer(
         check_is_fitted(self)
         documents = check_documents(X)
         n_jobs = effective_n_jobs(self.n_jobs)
-        shipped = self._worker_copy() if n_jobs > 1 else None
-        if shipped is not None and _worth_processes(shipped, documents, n_jobs):
-            pooled, n_without_known = shipped._pool_in_processes(documents, n_jobs)
-        else:
-            pooled, n_without_known = self._pool_documents(documents)
+        result = pool_in_processes(self, documents, n_jobs) if n_jobs > 1 else None
+        if result is None:  # one process, or processes would not pay
+            result = self._pool_documents(documents)
+        pooled, n_without_known = result
         _warn_no_known_word(n_without_known, len(documents))
         return finish_rows(pooled, components=self.components_, norm=self.norm)
-
-    # -- scikit-learn protocol ------------------------------------------------------
 
     @property
     def _n_features_out(self) -> int:
         """Width of the output, used by ``get_feature_names_out``."""
-        return self.wv_.vector_size * POOLING_WIDTHS[self.pooling]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
-
-    def __sklearn_clone__(self):
-        # scikit-learn's clone deep-copies every parameter. For the parameters
-        # that hold word vectors that would copy a table of up to gigabytes per
-        # grid-search candidate and fold, so they are handed over by reference.
-        template = copy.copy(self)
-        for name in self._shared_params:
-            setattr(template, name, None)
-        new = _clone_parametrized(template)
-        for name in self._shared_params:
-            setattr(new, name, getattr(self, name))
-        return new
+        return self.wv_.vector_size * POOLINGS[self.pooling].width

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from ._text import build_tokenizer
+from ._training import (
+    TRAINING_CONSTRAINTS,
+    check_training_parameters,
+    train_word2vec,
+)
+from ._word2vec import Word2VecVectorizer
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -29,6 +38,13 @@ FORMAT_BY_SUFFIX = {
 #: Datasets ``evaluate`` uses unless told otherwise.
 DEFAULT_SIMILARITY = ("wordsim353", "simlex999")
 DEFAULT_ANALOGIES = "google"
+
+
+#: The defaults of ``train``: those of ``Word2VecVectorizer``.
+TRAIN_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(Word2VecVectorizer).parameters.items()
+}
 
 
 class CommandError(Exception):
@@ -138,13 +154,15 @@ def _load(args):
 
 def _require_words(wv, words: list[str]) -> None:
     """Fail with one line naming every word the vectors do not have."""
-    unknown = [word for word in words if word not in wv.key_to_index]
+    from ._vectors import WordTable
+
+    table = WordTable(wv)
+    unknown = table.missing(words)
     if not unknown:
         return
     hints = []
     for word in unknown:
-        folded = word.casefold()
-        other = next((k for k in wv.index_to_key if k.casefold() == folded), None)
+        other = table.other_casing(word)
         if other is not None:
             hints.append(f"{word!r} -> {other!r}")
     hint = f" (other casing exists: {', '.join(hints)})" if hints else ""
@@ -185,33 +203,25 @@ def _run_demo(args) -> None:
 
 
 def _run_train(args) -> None:
-    from ._text import build_tokenizer
-    from ._word2vec import Word2VecVectorizer
-
     out = Path(args.output)
     fmt = args.format or FORMAT_BY_SUFFIX.get(out.suffix.lower(), "word2vec-binary")
     if not out.parent.is_dir():
         raise CommandError(f"output directory {str(out.parent)!r} does not exist")
-    if args.hs == 0 and args.negative == 0:
-        raise CommandError(
-            "--negative 0 without --hs leaves nothing to train; use --negative 5 "
-            "(negative sampling) or --hs (hierarchical softmax)"
-        )
     corpus = LineCorpus(args.corpus, build_tokenizer(lowercase=not args.keep_case))
-    trainer = Word2VecVectorizer(
-        vector_size=args.vector_size,
-        window=args.window,
-        min_count=args.min_count,
-        sg=int(args.sg),
-        hs=int(args.hs),
-        negative=args.negative,
-        sample=args.sample,
-        epochs=args.epochs,
-        n_jobs=args.workers,
-        random_state=args.seed,
-        verbose=0 if args.quiet else 1,
-    )
-    trainer._validate_params()
+    params = {
+        **TRAIN_DEFAULTS,
+        "vector_size": args.vector_size,
+        "window": args.window,
+        "min_count": args.min_count,
+        "sg": int(args.sg),
+        "hs": int(args.hs),
+        "negative": args.negative,
+        "sample": args.sample,
+        "epochs": args.epochs,
+        "n_jobs": args.workers,
+        "random_state": args.seed,
+    }
+    check_training_parameters(params, caller="skw2v train")
     if not args.quiet:
         _say(
             f"Training {'Skip-Gram' if args.sg else 'CBOW'} word2vec on "
@@ -220,10 +230,13 @@ def _run_train(args) -> None:
             f"{args.workers} worker(s)"
         )
     started = time.perf_counter()
-    # The corpus streams from disk: it goes to the training step directly,
-    # because fit() would hold every document in memory.
-    trainer._fit_vectors(corpus)
-    wv = trainer.wv_
+    # The corpus streams from disk, straight into training.
+    model, _ = train_word2vec(
+        corpus,
+        **{name: params[name] for name in TRAINING_CONSTRAINTS},
+        verbose=0 if args.quiet else 1,
+    )
+    wv = model.wv
     if fmt == "gensim":
         wv.save(str(out))
     else:
@@ -454,7 +467,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "Train word2vec on CORPUS, a UTF-8 text file with one document per "
             "line or a directory of such files, streamed from disk. Lines are "
             "lowercased and tokenized as skw2v's vectorizers do. The defaults "
-            "are gensim's."
+            "are Word2VecVectorizer's (gensim's, with one thread)."
         ),
     )
     train.add_argument("corpus", metavar="CORPUS", help="text file or directory")
@@ -471,30 +484,48 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--hs", action="store_true", help="hierarchical softmax output layer"
     )
-    train.add_argument("--vector-size", type=_positive_int, default=100, metavar="N")
-    train.add_argument("--window", type=_positive_int, default=5, metavar="N")
-    train.add_argument("--min-count", type=_non_negative_int, default=5, metavar="N")
-    train.add_argument("--epochs", type=_positive_int, default=5, metavar="N")
+    train.add_argument(
+        "--vector-size",
+        type=_positive_int,
+        default=TRAIN_DEFAULTS["vector_size"],
+        metavar="N",
+    )
+    train.add_argument(
+        "--window", type=_positive_int, default=TRAIN_DEFAULTS["window"], metavar="N"
+    )
+    train.add_argument(
+        "--min-count",
+        type=_non_negative_int,
+        default=TRAIN_DEFAULTS["min_count"],
+        metavar="N",
+    )
+    train.add_argument(
+        "--epochs", type=_positive_int, default=TRAIN_DEFAULTS["epochs"], metavar="N"
+    )
     train.add_argument(
         "--negative",
         type=_non_negative_int,
-        default=5,
+        default=TRAIN_DEFAULTS["negative"],
         metavar="N",
-        help="noise words per word for negative sampling (0: none; default 5)",
+        help="noise words per word for negative sampling (0: none; default "
+        f"{TRAIN_DEFAULTS['negative']})",
     )
     train.add_argument(
         "--sample",
         type=_non_negative_float,
-        default=1e-3,
+        default=TRAIN_DEFAULTS["sample"],
         metavar="X",
-        help="down-sampling threshold of frequent words (default 1e-3)",
+        help=f"down-sampling threshold of frequent words (default "
+        f"{TRAIN_DEFAULTS['sample']:g})",
     )
     train.add_argument(
         "--workers",
         type=_positive_int,
-        default=3,
+        default=1,  # Word2VecVectorizer's n_jobs=None
         metavar="N",
-        help="training threads (default 3; use 1 with --seed for reproducible vectors)",
+        help="training threads (default 1, as Word2VecVectorizer: with --seed, "
+        "the vectors are reproducible; more threads train faster but their "
+        "vectors vary slightly from run to run)",
     )
     train.add_argument("--seed", type=_non_negative_int, metavar="N", help="seed")
     train.add_argument(

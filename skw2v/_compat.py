@@ -11,6 +11,7 @@ from sklearn.base import _clone_parametrized, _fit_context
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
+    validate_parameter_constraints,
     validate_params,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "StrOptions",
     "_clone_parametrized",
     "_fit_context",
+    "validate_parameter_constraints",
     "validate_params",
 ]

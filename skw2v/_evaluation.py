@@ -26,7 +26,7 @@ from gensim.test.utils import datapath
 from scipy import stats
 
 from ._compat import Interval, StrOptions, validate_params
-from ._vectors import as_keyed_vectors
+from ._vectors import as_keyed_vectors, first_casings
 
 #: Built-in word-similarity datasets: name -> file installed with gensim.
 SIMILARITY_DATASETS = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
@@ -396,8 +396,9 @@ class _Vocabulary:
     """The searched part of a vocabulary, normalized, with a word -> row lookup.
 
     ``canonical[i]`` is the row that stands for row ``i``: itself, or with
-    ``case_insensitive`` the most frequent row with the same upper-cased word.
-    ``lookup`` maps (upper-cased) words to canonical rows.
+    ``case_insensitive`` the row of its first casing (the folded lookup of
+    ``skw2v._vectors``). ``lookup`` maps words (lowercase forms, with
+    ``case_insensitive``) to canonical rows.
     """
 
     lookup: dict
@@ -412,10 +413,9 @@ class _Vocabulary:
             raise ValueError("The word vectors are empty: they hold no word.")
         rows = np.arange(len(keys))
         if case_insensitive:
-            upper = list(map(str.upper, map(str, keys)))
-            # Reversed, so that the first (most frequent) casing wins.
-            lookup = dict(zip(reversed(upper), rows[::-1].tolist(), strict=True))
-            canonical = np.fromiter(map(lookup.__getitem__, upper), np.int64, len(keys))
+            lookup = first_casings(keys)
+            forms = map(str.lower, map(str, keys))
+            canonical = np.fromiter(map(lookup.__getitem__, forms), np.int64, len(keys))
         else:
             lookup = dict(zip(keys, rows.tolist(), strict=True))
             canonical = rows
@@ -427,7 +427,7 @@ class _Vocabulary:
     def rows(self, words: list[str]) -> np.ndarray:
         """Return the canonical row of each word, -1 for an unknown word."""
         if self.case_insensitive:
-            words = map(str.upper, words)
+            words = map(str.lower, words)
         return np.fromiter(map(self.lookup.get, words, repeat(-1)), np.int64)
 
 

@@ -42,9 +42,9 @@ from pathlib import Path
 import numpy as np
 from gensim.models import KeyedVectors
 
-from ._base import warn_user
 from ._compat import Interval, validate_params
 from ._vectors import as_keyed_vectors
+from ._warnings import warn_user
 
 #: Bumped whenever the layout of a cache entry changes.
 CACHE_VERSION = 1

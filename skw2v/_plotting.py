@@ -15,9 +15,9 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
-from ._base import warn_user
 from ._compat import Interval, StrOptions, validate_params
-from ._vectors import as_keyed_vectors
+from ._vectors import WordTable, as_keyed_vectors
+from ._warnings import warn_user
 
 #: Shown when matplotlib is not installed.
 _MATPLOTLIB_MISSING = (
@@ -51,10 +51,10 @@ def _find_words(wv, words: Sequence[str], *, missing: str) -> np.ndarray:
     lists all such words (a ``KeyError`` would print the message in quotes);
     with ``"skip"`` they are left out with one warning.
     """
-    found = np.array([word in wv for word in words], dtype=bool)
+    absent = WordTable(wv).missing(words)
+    found = np.isin(words, absent, invert=True) if absent else np.ones(len(words), bool)
     if found.all():
         return found
-    absent = [word for word, ok in zip(words, found, strict=True) if not ok]
     if missing == "raise":
         raise ValueError(
             f"{len(absent)} of {len(words)} words have no vector: "

@@ -15,20 +15,21 @@ Documents are processed in chunks of a bounded number of tokens, so memory while
 pooling ``N`` documents is the output plus one chunk, whatever ``N`` is.
 Documents arrive as one flat list of tokens and each document's count (see
 ``_DefaultTokenizer.flat``), so no list is built per document.
+
+Pooling and weighting modes are registries: :data:`POOLINGS` maps a pooling
+name to its output width and the function that fills a chunk's rows,
+:data:`WEIGHTINGS` a weighting name to the function that learns the word
+weights. A new mode is one entry; an unknown name is a ``KeyError``, never
+another mode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import repeat
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-
-from ._text import flatten
-
-#: Pooling methods, and how many vector widths each one outputs.
-POOLING_WIDTHS = {"mean": 1, "sum": 1, "max": 1, "mean+max": 2}
 
 #: Bound on the floats gathered per chunk (max pooling), which sets the chunk
 #: size in tokens: 2**23 floats are 32 MiB.
@@ -36,25 +37,6 @@ FLOATS_PER_CHUNK = 2**23
 
 #: Rows post-processed (component removal, normalization) at a time.
 ROWS_PER_BLOCK = 8192
-
-
-def token_ids(tokens: Sequence[str], key_to_index: dict[str, int]) -> np.ndarray:
-    """Return the row id of every token, -1 when the table lacks it.
-
-    Parameters
-    ----------
-    tokens : sequence of str
-        The tokens of consecutive documents, one after the other.
-    key_to_index : dict
-        Word -> row of the vector table.
-
-    Returns
-    -------
-    ids : ndarray of shape (n_tokens,), dtype int64
-    """
-    return np.fromiter(
-        map(key_to_index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens)
-    )
 
 
 def token_documents(lengths: np.ndarray) -> np.ndarray:
@@ -71,34 +53,79 @@ def known_tokens(ids: np.ndarray, lengths: np.ndarray):
     return ids[known], rows, indptr
 
 
-def _pool_chunk(
-    ids: np.ndarray,
-    lengths: np.ndarray,
-    table: np.ndarray,
-    weights: np.ndarray | None,
-    pooling: str,
-    out: np.ndarray,
-) -> int:
-    """Pool one chunk into ``out`` (zeros); return how many had no known word."""
-    n_docs, dim = len(lengths), table.shape[1]
-    ids, _, indptr = known_tokens(ids, lengths)
-    n_known = np.diff(indptr)
-    data = np.ones(len(ids), np.float32) if weights is None else weights[ids]
-    if pooling != "max":
-        counts = sp.csr_matrix((data, ids, indptr), shape=(n_docs, len(table)))
-        summed = out[:, :dim]
-        summed[...] = counts @ table
-        if pooling != "sum":
-            np.divide(summed, np.maximum(n_known, 1)[:, None], out=summed)
-    if pooling in ("max", "mean+max") and len(ids):
-        gathered = table[ids]
-        if weights is not None:
-            gathered *= data[:, None]
-        has_known = n_known > 0
-        out[has_known, -dim:] = np.maximum.reduceat(
-            gathered, indptr[:-1][has_known], axis=0
-        )
-    return int(np.count_nonzero(n_known == 0))
+# -- pooling modes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """The known tokens of a chunk of documents, in CSR layout.
+
+    Document ``i`` has the tokens ``ids[indptr[i]:indptr[i + 1]]`` (rows of the
+    table), of weights ``weights[indptr[i]:indptr[i + 1]]``.
+    """
+
+    ids: np.ndarray
+    indptr: np.ndarray
+    weights: np.ndarray
+    has_weights: bool
+
+    @property
+    def n_known(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+
+def _sum_into(chunk: _Chunk, table: np.ndarray, out: np.ndarray) -> None:
+    """Write the weighted sums: a sparse ``(documents x words)`` @ table product."""
+    counts = sp.csr_matrix(
+        (chunk.weights, chunk.ids, chunk.indptr), shape=(len(out), len(table))
+    )
+    out[...] = counts @ table
+
+
+def _mean_into(chunk: _Chunk, table: np.ndarray, out: np.ndarray) -> None:
+    """Write the weighted sums divided by the numbers of known tokens."""
+    _sum_into(chunk, table, out)
+    np.divide(out, np.maximum(chunk.n_known, 1)[:, None], out=out)
+
+
+def _max_into(chunk: _Chunk, table: np.ndarray, out: np.ndarray) -> None:
+    """Write the element-wise maxima of the weighted vectors."""
+    if not len(chunk.ids):
+        return
+    gathered = table[chunk.ids]
+    if chunk.has_weights:
+        gathered *= chunk.weights[:, None]
+    has_known = chunk.n_known > 0
+    out[has_known] = np.maximum.reduceat(gathered, chunk.indptr[:-1][has_known], axis=0)
+
+
+def _mean_max_into(chunk: _Chunk, table: np.ndarray, out: np.ndarray) -> None:
+    """Write the means and the maxima side by side."""
+    dim = table.shape[1]
+    _mean_into(chunk, table, out[:, :dim])
+    _max_into(chunk, table, out[:, dim:])
+
+
+@dataclass(frozen=True)
+class Pooling:
+    """A pooling mode: its output width, in vector widths, and what computes it.
+
+    ``pool(chunk, table, out)`` writes the rows of a chunk's documents into
+    ``out`` (zeros, ``width * vector_size`` columns); a document with no known
+    token keeps its zeros.
+    """
+
+    width: int
+    pool: Callable[[_Chunk, np.ndarray, np.ndarray], None]
+
+
+#: Pooling modes by name.
+POOLINGS: dict[str, Pooling] = {
+    "mean": Pooling(1, _mean_into),
+    "sum": Pooling(1, _sum_into),
+    "max": Pooling(1, _max_into),
+    "mean+max": Pooling(2, _mean_max_into),
+}
 
 
 def chunk_bounds(lengths: np.ndarray, tokens_per_chunk: int) -> list[tuple[int, int]]:
@@ -127,30 +154,64 @@ def pool_ids(
 ) -> tuple[np.ndarray, int]:
     """Pool the (weighted) word vectors of documents given as row ids.
 
-    The first half of :func:`pool_documents`, without post-processing:
-    ``ids`` are the rows of the tokens of all documents, one document after
-    the other (-1 for a token the table lacks), and ``lengths`` the number of
-    tokens of each document. The rows are written to ``out`` (zeros) when
-    given.
+    Every known token contributes its word's vector times the word's weight;
+    unknown tokens are skipped. Component removal and normalization follow
+    in :func:`finish_rows`.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_tokens,), dtype int64
+        The rows of the tokens of all documents, one document after the other;
+        -1 for a token the table lacks.
+    lengths : ndarray of shape (n_documents,)
+        The number of tokens of each document.
+    vectors : ndarray of shape (n_words, vector_size)
+        The word vectors.
+    pooling : str, default="mean"
+        A name of :data:`POOLINGS`.
+    weights : ndarray of shape (n_words,) or None, default=None
+        Weight of each word (row of ``vectors``); None weighs every word 1.
+    out : ndarray of shape (n_documents, n_features_out) or None, default=None
+        Where to write the rows (zeros); a new array when None.
+
+    Returns
+    -------
+    pooled : ndarray of shape (n_documents, n_features_out), dtype float32
+        One row per document; zeros for a document with no known word.
+    n_without_known : int
+        How many documents had no known word.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2v._pooling import pool_ids
+    >>> vectors = np.array([[1.0, 0.0], [0.0, 2.0]], dtype=np.float32)
+    >>> ids = np.array([0, 1, 1, -1])  # "good movie movie", then "unknown"
+    >>> pooled, n_empty = pool_ids(ids, np.array([3, 1]), vectors, pooling="mean+max")
+    >>> pooled
+    array([[0.33333334, 1.3333334 , 1.        , 2.        ],
+           [0.        , 0.        , 0.        , 0.        ]], dtype=float32)
+    >>> n_empty
+    1
     """
+    mode = POOLINGS[pooling]
     table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
     if weights is not None:
         weights = np.asarray(weights, dtype=np.float32)
     dim = table.shape[1]
     if out is None:
-        out = np.zeros((len(lengths), dim * POOLING_WIDTHS[pooling]), np.float32)
+        out = np.zeros((len(lengths), dim * mode.width), np.float32)
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     n_without_known = 0
     for start, stop in chunk_bounds(lengths, max(FLOATS_PER_CHUNK // dim, 1024)):
-        n_without_known += _pool_chunk(
-            ids[offsets[start] : offsets[stop]],
-            lengths[start:stop],
-            table,
-            weights,
-            pooling,
-            out[start:stop],
+        known, _, indptr = known_tokens(
+            ids[offsets[start] : offsets[stop]], lengths[start:stop]
         )
+        data = np.ones(len(known), np.float32) if weights is None else weights[known]
+        chunk = _Chunk(known, indptr, data, weights is not None)
+        mode.pool(chunk, table, out[start:stop])
+        n_without_known += int(np.count_nonzero(chunk.n_known == 0))
     return out, n_without_known
 
 
@@ -175,95 +236,48 @@ def finish_rows(
     return pooled
 
 
-def pool_documents(
-    token_docs: Sequence[Sequence[str]],
-    key_to_index: dict[str, int],
-    vectors: np.ndarray,
-    *,
-    pooling: str = "mean",
-    weights: np.ndarray | None = None,
-    components: np.ndarray | None = None,
-    norm: str | None = None,
-) -> tuple[np.ndarray, int]:
-    """Pool each document's word vectors into one float32 row.
-
-    Every known token contributes its word's vector times the word's weight;
-    unknown tokens are skipped.
-
-    Parameters
-    ----------
-    token_docs : sequence of sequence of str
-        Tokenized documents.
-    key_to_index : dict
-        Word -> row of ``vectors``.
-    vectors : ndarray of shape (n_words, vector_size)
-        The word vectors.
-    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
-        How a document's weighted vectors are combined: their sum divided by
-        the number of known tokens, their sum, their element-wise maximum, or
-        the mean and the maximum side by side (twice as wide).
-    weights : ndarray of shape (n_words,) or None, default=None
-        Weight of each word (row of ``vectors``); None weighs every word 1.
-    components : ndarray of shape (n_components, n_features_out) or None
-        Orthonormal directions whose projection is removed from every row.
-    norm : {"l2"} or None, default=None
-        Scale every non-zero output row to unit Euclidean norm (last step).
-
-    Returns
-    -------
-    pooled : ndarray of shape (n_documents, n_features_out), dtype float32
-        One row per document; zeros for a document with no known word.
-    n_without_known : int
-        How many documents had no known word.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skw2v._pooling import pool_documents
-    >>> vectors = np.array([[1.0, 0.0], [0.0, 2.0]], dtype=np.float32)
-    >>> docs = [["good", "movie", "movie"], ["unknown"]]
-    >>> pooled, n_empty = pool_documents(
-    ...     docs, {"good": 0, "movie": 1}, vectors, pooling="mean+max"
-    ... )
-    >>> pooled
-    array([[0.33333334, 1.3333334 , 1.        , 2.        ],
-           [0.        , 0.        , 0.        , 0.        ]], dtype=float32)
-    >>> n_empty
-    1
-    """
-    tokens, lengths = flatten(token_docs)
-    pooled, n_without_known = pool_ids(
-        token_ids(tokens, key_to_index),
-        lengths,
-        vectors,
-        pooling=pooling,
-        weights=weights,
-    )
-    return finish_rows(pooled, components=components, norm=norm), n_without_known
-
-
 # -- what weighting and component removal learn in fit -------------------------------
 
 
-def word_statistics(
-    ids: np.ndarray, lengths: np.ndarray, n_words: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Count, for every word of the table, its documents and its occurrences.
+@dataclass(frozen=True)
+class WordStatistics:
+    """What the training documents say about every word of the table.
 
-    ``ids`` and ``lengths`` are the documents' tokens as row ids, as in
-    :func:`pool_ids`.
-
-    Returns
-    -------
+    Attributes
+    ----------
     document_frequency : ndarray of shape (n_words,), dtype int64
         Number of documents that contain the word.
     occurrences : ndarray of shape (n_words,), dtype int64
         Number of times the word occurs in all documents.
+    n_documents : int
+        Number of training documents.
+    n_tokens : int
+        Number of training tokens, known or not.
     """
-    ids, rows, _ = known_tokens(ids, lengths)
-    occurrences = np.bincount(ids, minlength=n_words)
-    distinct = np.unique(rows * n_words + ids) % n_words
-    return np.bincount(distinct, minlength=n_words), occurrences
+
+    document_frequency: np.ndarray
+    occurrences: np.ndarray
+    n_documents: int
+    n_tokens: int
+
+
+def word_statistics(
+    ids: np.ndarray, lengths: np.ndarray, n_words: int
+) -> WordStatistics:
+    """Count, for every word of the table, its documents and its occurrences.
+
+    ``ids`` and ``lengths`` are the documents' tokens as row ids, as in
+    :func:`pool_ids`.
+    """
+    known, rows, _ = known_tokens(ids, lengths)
+    occurrences = np.bincount(known, minlength=n_words)
+    distinct = np.unique(rows * n_words + known) % n_words
+    return WordStatistics(
+        document_frequency=np.bincount(distinct, minlength=n_words),
+        occurrences=occurrences,
+        n_documents=len(lengths),
+        n_tokens=len(ids),
+    )
 
 
 def idf_weights(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
@@ -296,6 +310,30 @@ def sif_weights(
     seen = occurrences > 0
     probability = np.where(seen, occurrences / max(n_tokens, 1), fallback)
     return (a / (a + probability)).astype(np.float32)
+
+
+def _tfidf(stats: WordStatistics, *, sif_a: float) -> tuple[np.ndarray, float]:
+    # A word absent from the training documents (df = 0) weighs the most.
+    unseen = idf_weights(np.zeros(1), stats.n_documents)[0]
+    return idf_weights(stats.document_frequency, stats.n_documents), unseen
+
+
+def _sif(stats: WordStatistics, *, sif_a: float) -> tuple[np.ndarray, float]:
+    # Words of the table absent from the training documents: their probability
+    # from their rank, the table being in descending frequency order as gensim
+    # stores it. A word outside the table weighs a / (a + 0).
+    fallback = zipf_probabilities(len(stats.occurrences))
+    weights = sif_weights(stats.occurrences, stats.n_tokens, sif_a, fallback)
+    return weights, np.float32(1.0)
+
+
+#: Weighting modes by name: ``learn(stats, sif_a=...)`` returns the weight of
+#: every word of the table, and the weight of a word outside it (a fastText
+#: word built from subwords).
+WEIGHTINGS: dict[str, Callable[..., tuple[np.ndarray, float]]] = {
+    "tfidf": _tfidf,
+    "sif": _sif,
+}
 
 
 def principal_components(pooled: np.ndarray, n_components: int) -> np.ndarray:

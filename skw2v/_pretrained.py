@@ -3,74 +3,17 @@
 from __future__ import annotations
 
 import os
-import weakref
 from collections import Counter
-from itertools import compress, islice, repeat
 from numbers import Integral
 
-import numpy as np
 from gensim.models import KeyedVectors
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._loading import file_fingerprint, load_vectors
-from ._pooling import token_documents
 from ._text import DEFAULT_TOKEN_PATTERN, check_documents
-
-#: Per table: lowercase form -> its most frequent casing, for the forms that
-#: are not keys themselves. Built once per table and process, on first use.
-_casing_aliases: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def casing_aliases(wv: KeyedVectors) -> dict[str, str]:
-    """Map each lowercase form missing from ``wv`` to its most frequent casing.
-
-    "paris" -> "Paris" when the table has "Paris" but not "paris". Among
-    several casings the one with the lowest index wins (the most frequent one
-    in the usual files, which are sorted by frequency).
-    """
-    aliases = _casing_aliases.get(wv)
-    if aliases is None:
-        keys = wv.index_to_key
-        lowered = list(map(str.lower, keys))
-        # Iterating backwards lets the lowest index write last, so it wins.
-        aliases = dict(zip(reversed(lowered), reversed(keys), strict=True))
-        for key in wv.key_to_index.keys() & aliases.keys():
-            del aliases[key]
-        _casing_aliases[wv] = aliases
-    return aliases
-
-
-def copy_pretrained_rows(
-    target: KeyedVectors,
-    source: KeyedVectors,
-    *,
-    lowercase: bool = True,
-    name: str = "vectors",
-) -> np.ndarray:
-    """Overwrite the rows of ``target`` whose words ``source`` has; return them.
-
-    A word is looked up as written, then (with ``lowercase``) in lowercase and
-    in the other casings ``source`` has.
-    """
-    if source.vector_size != target.vector_size:
-        raise ValueError(
-            f"{name} has {source.vector_size} dimensions but the model is being "
-            f"trained with vector_size={target.vector_size}; set "
-            f"vector_size={source.vector_size} to start from these vectors."
-        )
-    known = source.key_to_index
-    aliases = casing_aliases(source) if lowercase else {}
-    ids = np.fromiter(
-        map(known.get, target.index_to_key, repeat(-1)), np.int64, len(target)
-    )
-    if lowercase:
-        for row in np.flatnonzero(ids < 0):
-            lower = target.index_to_key[row].lower()
-            ids[row] = known.get(lower, known.get(aliases.get(lower, ""), -1))
-    rows = np.flatnonzero(ids >= 0)
-    target.vectors[rows] = source.vectors[ids[rows]]
-    return rows
+from ._vectors import WordTable
 
 
 def _is_path(vectors) -> bool:
@@ -254,114 +197,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
             "vector_size": self.wv_.vector_size,
         }
 
-    # -- from tokens to the keys of the table ---------------------------------------
-
-    def _join_phrases(
-        self, tokens: list[str], lengths: np.ndarray
-    ) -> tuple[list[str], np.ndarray]:
-        """Greedily join adjacent tokens whose "_"-joined form is in the table.
-
-        Scanning each document from left to right, the longest known n-gram
-        (``n = max_phrase_words .. 2``) that starts at the current token and
-        ends in its document replaces its tokens, and the scan resumes after
-        it; a token that starts no known n-gram is kept as it is.
-
-        The per-token work runs in C: for each ``n``, every n-gram of the flat
-        token list is joined and looked up in one pass, and a mask drops those
-        that cross a document end. This gives, per position, the length of the
-        longest known n-gram starting there. Python then visits only these
-        (few) candidate positions, in order, to make the greedy choice: a
-        candidate inside an earlier phrase is skipped. Numpy finally drops the
-        tokens absorbed by phrases and counts each document's remaining ones.
-
-        Parameters
-        ----------
-        tokens : list of str
-            The tokens of consecutive documents, one after another.
-        lengths : ndarray of shape (n_documents,)
-            How many of ``tokens`` each document has.
-
-        Returns
-        -------
-        tokens : list of str
-            The tokens with phrases joined.
-        lengths : ndarray of shape (n_documents,)
-            Each document's count of these tokens.
-        """
-        n_tokens = len(tokens)
-        longest = min(self.max_phrase_words, int(lengths.max(initial=0)))
-        if longest < 2:
-            return tokens, lengths
-        known = self.wv_.key_to_index
-        aliases = casing_aliases(self.wv_) if self.lowercase else {}
-        # Tokens from each position to the end of its document, itself included.
-        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(n_tokens)
-        span = np.ones(n_tokens, dtype=np.int64)  # longest known n-gram at each
-        for n in range(2, longest + 1):  # a longer n-gram overrides a shorter
-            n_starts = n_tokens - n + 1
-            shifted = (islice(tokens, j, None) for j in range(n))
-            grams = list(map("_".join, zip(*shifted, strict=False)))
-            found = np.fromiter(map(known.__contains__, grams), bool, n_starts)
-            if aliases:
-                found |= np.fromiter(map(aliases.__contains__, grams), bool, n_starts)
-            found &= room[:n_starts] >= n
-            span[:n_starts][found] = n
-        candidates = np.flatnonzero(span > 1)
-        if not candidates.size:
-            return tokens, lengths
-        joined = tokens.copy()
-        keep = np.ones(n_tokens, dtype=bool)
-        resume = 0  # the first position not absorbed by a phrase
-        for start, n in zip(
-            candidates.tolist(), span[candidates].tolist(), strict=True
-        ):
-            if start >= resume:
-                resume = start + n
-                joined[start] = "_".join(tokens[start:resume])
-                keep[start + 1 : resume] = False
-        document = token_documents(lengths)
-        new_lengths = np.bincount(document[keep], minlength=len(lengths))
-        return list(compress(joined, keep)), new_lengths
-
-    def _canonical(
-        self, tokens: list[str], lengths: np.ndarray
-    ) -> tuple[list[str], np.ndarray]:
-        """Rewrite tokens to the keys they resolve to: phrases, then casings.
-
-        Only the distinct tokens missing from the table are examined, so the
-        cost per token is one set insertion plus, when some casing resolves a
-        missing token, one dictionary lookup.
-        """
-        if self.max_phrase_words > 1:
-            tokens, lengths = self._join_phrases(tokens, lengths)
-        if not self.lowercase:
-            return tokens, lengths
-        known = self.wv_.key_to_index
-        aliases = casing_aliases(self.wv_)
-        rewrites = {}
-        for token in set(tokens).difference(known):
-            lower = token.lower()
-            target = lower if lower in known else aliases.get(lower)
-            if target is not None:
-                rewrites[token] = target
-        if rewrites:
-            tokens = list(map(rewrites.get, tokens, tokens))
-        return tokens, lengths
-
-    def _subword_rows(self, tokens: list[str]) -> tuple[list[str], np.ndarray]:
-        """Vectors built from subword n-grams for the tokens the table lacks."""
-        if not getattr(self.wv_, "bucket", 0):
-            return [], np.zeros((0, self.wv_.vector_size), np.float32)
-        unknown = sorted(set(tokens).difference(self.wv_.key_to_index))
-        rows = [self.wv_.get_vector(word) for word in unknown]
-        return unknown, np.array(rows, dtype=np.float32).reshape(len(unknown), -1)
-
-    def _lookup_table(self, tokens: list[str]):
-        unknown, rows = self._subword_rows(tokens)
-        if not unknown:
-            return super()._lookup_table(tokens)
-        # fastText: the batch's words plus rows computed from n-grams.
-        return self._batch_table(tokens, unknown, rows)
+    def _word_table(self) -> WordTable:
+        return WordTable(
+            self.wv_, casings=self.lowercase, max_phrase_words=self.max_phrase_words
+        )
 
     # -- coverage -------------------------------------------------------------------
 
@@ -387,17 +226,15 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
             ``n_unique``, ``n_unique_found``, ``n_subword`` and ``missing``, a
             list of ``(word, count)`` pairs, most frequent first.
         """
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self)
         documents = check_documents(X, allow_empty=True)
-        tokens, _ = self._canonical(*self._tokenize_flat(documents))
+        tokens, _ = self._canonical_tokens(documents)
         counts = Counter(tokens)
         known = self.wv_.key_to_index
         missing = Counter({w: c for w, c in counts.items() if w not in known})
         n_tokens = sum(counts.values())
         n_found = n_tokens - sum(missing.values())
-        subword = bool(getattr(self.wv_, "bucket", 0))
+        subword = self._word_table().has_subwords
         return {
             "n_tokens": n_tokens,
             "n_found": n_found,
@@ -410,23 +247,11 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
     # -- pickling: a reference to the file, not the table ---------------------------
 
-    def __copy__(self):
-        # copy.copy (used by clone) shares the table; only pickling leaves it out.
-        new = type(self).__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
+    def _table_by_reference(self) -> bool:
+        return _is_path(self.vectors) and not self.embed_vectors
 
-    def __getstate__(self):
-        state = dict(super().__getstate__())  # Python's own is __dict__ itself
-        if _is_path(self.vectors) and not self.embed_vectors:
-            state.pop("wv_", None)
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        info = state.get("vectors_info_")
-        if info is None or "wv_" in state:
-            return
+    def _reload_table(self) -> None:
+        info = self.vectors_info_
         try:
             self.wv_ = self._load()
             fingerprint = file_fingerprint(self.vectors)

@@ -16,16 +16,20 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval, StrOptions, _fit_context
 from ._loading import load_vectors
-from ._pooling import known_tokens, token_ids
-from ._pretrained import copy_pretrained_rows
+from ._pooling import known_tokens
+from ._sharing import _SharedTableMixin
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
+from ._vectors import WordTable, token_ids
 
 
 class EmbeddingSequencer(
-    _TokenizerMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    _SharedTableMixin,
+    _TokenizerMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     r"""Turn texts into padded word-index sequences, with a matching embedding matrix.
 
@@ -118,6 +122,7 @@ class EmbeddingSequencer(
         **_TokenizerMixin._tokenizer_constraints,
         "random_state": ["random_state"],
     }
+    _shared_params = ("vectors",)
 
     def __init__(
         self,
@@ -179,7 +184,8 @@ class EmbeddingSequencer(
         table.add_vectors(words, np.zeros((len(words), size), np.float32))
         found = np.zeros(len(words), dtype=bool)
         if pretrained is not None:
-            found[copy_pretrained_rows(table, pretrained, lowercase=self.lowercase)] = 1
+            pretrained_table = WordTable(pretrained, casings=self.lowercase)
+            found[pretrained_table.copy_rows_into(table)] = True
         # Random rows with the spread of the pretrained ones (0.1 without any).
         scale = float(table.vectors[found].std()) if found.any() else 0.1
         rng = check_random_state(self.random_state)
@@ -219,7 +225,7 @@ class EmbeddingSequencer(
             Word indices into ``embedding_matrix_``; 0 is padding.
         """
         check_is_fitted(self)
-        tokens, lengths = self._tokenize_flat(check_documents(X))
+        tokens, lengths = self._tokenizer().documents_flat(check_documents(X))
         ids, docs, indptr = known_tokens(token_ids(tokens, self.vocabulary_), lengths)
         n_known = np.diff(indptr)
         position = np.arange(len(ids)) - indptr[docs]
@@ -237,13 +243,3 @@ class EmbeddingSequencer(
     @property
     def _n_features_out(self) -> int:
         return self.max_length_
-
-    _shared_params = ("vectors",)
-    #: ``clone`` hands ``vectors`` over by reference, as for the vectorizers.
-    __sklearn_clone__ = _BaseEmbeddingVectorizer.__sklearn_clone__
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags

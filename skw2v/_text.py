@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from itertools import chain, repeat
 from numbers import Real
 
@@ -25,6 +26,15 @@ import numpy as np
 DEFAULT_TOKEN_PATTERN = r"(?u)\w+(?:'\w+)*"
 
 Document = str | Sequence[str]
+
+
+def all_str(items) -> bool:
+    """Tell whether every item is a plain ``str``: the test of the fast paths.
+
+    ``str`` subclasses (such as ``numpy.str_``) are valid tokens and documents
+    too; they take the general paths.
+    """
+    return set(map(type, items)) <= {str}
 
 
 def _is_missing(value) -> bool:
@@ -69,15 +79,15 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
     Raises
     ------
     TypeError
-        For a bare string, a numeric or sparse array, and items that are neither
-        text nor lists of strings.
+        For a numeric or sparse array, and items that are neither text nor
+        lists of strings.
     ValueError
-        For missing values (None, NaN), a DataFrame with several columns and an
-        empty input.
+        For a bare string (as scikit-learn's vectorizers), missing values
+        (None, NaN), a DataFrame with several columns and an empty input.
     """
     labels = None
     if isinstance(X, (str, bytes)):
-        raise TypeError(
+        raise ValueError(
             "Iterable over raw text documents expected, string object received. "
             "Wrap a single document in a list: [text]."
         )
@@ -119,7 +129,7 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
 
     if not documents and not allow_empty:
         raise ValueError("X contains no document; at least one document is required.")
-    if set(map(type, documents)) <= {str}:  # fast path: plain strings
+    if all_str(documents):  # fast path: plain strings
         return documents
     for position, doc in enumerate(documents):
         if isinstance(doc, str):
@@ -179,7 +189,94 @@ _STRAY_APOSTROPHE = re.compile(r"'(?:(?!\w)|(?<!\w'))").sub
 _NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]").sub
 
 
-class _DefaultTokenizer:
+class _Tokenizer:
+    """Turns raw documents into tokens; already tokenized documents pass through.
+
+    One protocol for every tokenizer: ``__call__`` tokenizes one raw document,
+    :meth:`batch` a list of them, :meth:`flat` gives a batch's tokens in one
+    list with each document's count, and :meth:`documents` /
+    :meth:`documents_flat` take checked input that may mix raw and tokenized
+    documents. Subclasses implement ``__call__``; :class:`_DefaultTokenizer`
+    also replaces :meth:`batch` and :meth:`flat` by batch-wide string methods.
+
+    Parameters
+    ----------
+    lowercase : bool
+        Whether raw documents are lowercased before tokenizing.
+    trusted : bool
+        Whether the tokenizer is known to return lists of ``str`` (the
+        regular-expression ones are); otherwise its output is checked.
+    """
+
+    def __init__(self, *, lowercase: bool, trusted: bool):
+        self.lowercase = lowercase
+        self.trusted = trusted
+
+    @property
+    def lowercases(self) -> bool:
+        """Whether the tokens of raw documents are all lowercase by construction."""
+        return self.lowercase and self.trusted
+
+    def __call__(self, doc: str) -> list[str]:
+        raise NotImplementedError
+
+    def batch(self, docs: list[str]) -> list[list[str]]:
+        """Tokenize a list of raw documents, as ``[self(doc) for doc in docs]``."""
+        return list(map(self, docs))
+
+    def flat(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
+        """Tokenize raw documents into one flat list, and count each one's tokens."""
+        return flatten(self.batch(docs))
+
+    def documents(self, documents: list[Document]) -> list[Sequence[str]]:
+        """Return one token list per checked document (raw or tokenized)."""
+        if all_str(documents):
+            tokens = self.batch(documents)
+        else:
+            tokens = [self(doc) if isinstance(doc, str) else doc for doc in documents]
+        if not self.trusted:
+            _check_tokenizer_output(documents, tokens)
+        return tokens
+
+    def documents_flat(self, documents: list[Document]) -> tuple[list[str], np.ndarray]:
+        """Return the tokens of checked documents in one list, and each one's count.
+
+        Raw text through a trusted tokenizer never builds per-document lists.
+        """
+        if self.trusted and all_str(documents):
+            return self.flat(documents)
+        return flatten(self.documents(documents))
+
+
+class _PatternTokenizer(_Tokenizer):
+    """Tokens are the matches of a regular expression (``re.findall``)."""
+
+    def __init__(self, pattern: str, *, lowercase: bool):
+        super().__init__(lowercase=lowercase, trusted=True)
+        compiled = re.compile(pattern)
+        if compiled.groups > 1:
+            raise ValueError(
+                "token_pattern has more than one capturing group; use at most "
+                "one (or non-capturing groups, (?:...))."
+            )
+        self._findall = compiled.findall
+
+    def __call__(self, doc: str) -> list[str]:
+        return self._findall(doc.lower() if self.lowercase else doc)
+
+
+class _CallableTokenizer(_Tokenizer):
+    """Tokens come from the user's ``tokenizer`` function (output checked)."""
+
+    def __init__(self, tokenizer: Callable[[str], list[str]], *, lowercase: bool):
+        super().__init__(lowercase=lowercase, trusted=False)
+        self._tokenizer = tokenizer
+
+    def __call__(self, doc: str) -> list[str]:
+        return self._tokenizer(doc.lower() if self.lowercase else doc)
+
+
+class _DefaultTokenizer(_Tokenizer):
     r"""``DEFAULT_TOKEN_PATTERN`` computed by C-level string methods, not the regex.
 
     A token of the default pattern is a run of word characters, with single
@@ -198,7 +295,7 @@ class _DefaultTokenizer:
     """
 
     def __init__(self, *, lowercase: bool):
-        self.lowercase = lowercase
+        super().__init__(lowercase=lowercase, trusted=True)
         self._table = _ascii_table(lowercase=lowercase)
         # The same on UTF-8 bytes, but NUL (which joins documents) -> newline.
         ascii_part = bytes(map(ord, self._table.values()))
@@ -233,18 +330,13 @@ class _DefaultTokenizer:
         return _NON_ASCII_NON_WORD(" ", doc.lower() if self.lowercase else doc)
 
     def batch(self, docs: list[str]) -> list[list[str]]:
-        """Tokenize a list of raw documents, as ``[self(doc) for doc in docs]``."""
         if not docs:
             return []
         return list(map(str.split, self._clean_text(docs).split("\n")))
 
     def flat(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
-        """Tokenize raw documents into one flat list, and count each one's tokens.
-
-        The same tokens as :meth:`batch`, without building a list per document:
-        one ``str.split`` of the whole batch, and the documents' lengths counted
-        on its bytes by numpy.
-        """
+        # One str.split of the whole batch, and the documents' lengths counted
+        # on its bytes by numpy: no list is built per document.
         if not docs:
             return [], np.zeros(0, dtype=np.int64)
         text = self._clean_text(docs)
@@ -267,62 +359,34 @@ def _tokens_per_line(text: str) -> np.ndarray:
     return np.diff(tokens_before_line_end, prepend=0, append=len(starts))
 
 
+@lru_cache(maxsize=16)
+def _pattern_tokenizer(token_pattern: str, lowercase: bool) -> _Tokenizer:
+    if token_pattern == DEFAULT_TOKEN_PATTERN:
+        return _DefaultTokenizer(lowercase=lowercase)
+    return _PatternTokenizer(token_pattern, lowercase=lowercase)
+
+
 def build_tokenizer(
     *,
     lowercase: bool = True,
     token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
     tokenizer: Callable[[str], list[str]] | None = None,
-) -> Callable[[str], list[str]]:
-    """Return the function that turns one raw document into its tokens.
+) -> _Tokenizer:
+    """Return the tokenizer of these parameters: ``str -> list[str]``, and batches.
 
-    With the default ``token_pattern`` and no ``tokenizer``, the function also
-    has a ``batch`` method that tokenizes a list of documents at C speed, which
-    :func:`tokenize_documents` uses.
+    The default ``token_pattern`` without a ``tokenizer`` gives
+    :class:`_DefaultTokenizer`, which computes the pattern's tokens at C speed.
+    Tokenizers of a pattern are built once per process.
     """
-    if tokenizer is None:
-        if token_pattern is None or token_pattern == DEFAULT_TOKEN_PATTERN:
-            return _DefaultTokenizer(lowercase=lowercase)
-        pattern = re.compile(token_pattern)
-        if pattern.groups > 1:
-            raise ValueError(
-                "token_pattern has more than one capturing group; use at most "
-                "one (or non-capturing groups, (?:...))."
-            )
-        tokenizer = pattern.findall
-    if not lowercase:
-        return tokenizer
-
-    def lower_then_tokenize(doc: str) -> list[str]:
-        return tokenizer(doc.lower())
-
-    return lower_then_tokenize
-
-
-def tokenize_documents(
-    documents: list[Document],
-    tokenize: Callable[[str], list[str]],
-    *,
-    trusted: bool = False,
-) -> list[Sequence[str]]:
-    """Tokenize raw documents; already tokenized ones pass through unchanged.
-
-    ``trusted`` says that ``tokenize`` is known to return lists of ``str`` (the
-    regular-expression tokenizer does), so its output is not checked.
-    """
-    batch = getattr(tokenize, "batch", None)
-    if batch is not None and set(map(type, documents)) <= {str}:
-        tokens = batch(documents)
-    else:
-        tokens = [tokenize(doc) if isinstance(doc, str) else doc for doc in documents]
-    if not trusted:
-        _check_tokenizer_output(documents, tokens)
-    return tokens
+    if tokenizer is not None:
+        return _CallableTokenizer(tokenizer, lowercase=lowercase)
+    if token_pattern is None:
+        token_pattern = DEFAULT_TOKEN_PATTERN
+    return _pattern_tokenizer(token_pattern, lowercase)
 
 
 def _check_tokenizer_output(documents, tokens) -> None:
-    if set(map(type, tokens)) <= {list, tuple} and set(
-        map(type, chain.from_iterable(tokens))
-    ) <= {str}:
+    if set(map(type, tokens)) <= {list, tuple} and all_str(chain.from_iterable(tokens)):
         return
     for position, (doc, toks) in enumerate(zip(documents, tokens, strict=True)):
         if not isinstance(doc, str):
@@ -339,9 +403,9 @@ def _check_tokenizer_output(documents, tokens) -> None:
 class _TokenizerMixin:
     """Tokenization shared by every skw2v estimator.
 
-    Provides ``_tokenize(X)`` (validate the input, then tokenize the raw
-    documents) from the ``lowercase``, ``token_pattern`` and ``tokenizer``
-    parameters, and their constraints in ``_tokenizer_constraints``.
+    Provides the tokenizer of the ``lowercase``, ``token_pattern`` and
+    ``tokenizer`` parameters, their constraints in ``_tokenizer_constraints``,
+    and ``_tokenize(X)``: validate the input, then tokenize each document.
     """
 
     _tokenizer_constraints: dict = {
@@ -350,7 +414,7 @@ class _TokenizerMixin:
         "tokenizer": [callable, None],
     }
 
-    def _build_tokenizer(self) -> Callable[[str], list[str]]:
+    def _tokenizer(self) -> _Tokenizer:
         return build_tokenizer(
             lowercase=self.lowercase,
             token_pattern=self.token_pattern,
@@ -359,22 +423,21 @@ class _TokenizerMixin:
 
     def _tokenize(self, X, *, allow_empty: bool = False) -> list:
         """Validate ``X`` and return one list of tokens per document."""
-        documents = check_documents(X, allow_empty=allow_empty)
-        return tokenize_documents(
-            documents, self._build_tokenizer(), trusted=self.tokenizer is None
-        )
+        return self._tokenizer().documents(check_documents(X, allow_empty=allow_empty))
 
-    def _tokenize_flat(self, documents: list) -> tuple[list[str], np.ndarray]:
-        """Return the tokens of checked ``documents``, flat, and each one's count.
+    def build_analyzer(self) -> Callable[[str], list[str]]:
+        """Return the function that turns one raw document into its tokens.
 
-        Raw text through the default tokenizer never builds per-document lists.
+        These are the tokens the estimator looks up: ``build_analyzer()(text)``
+        shows how a text is tokenized, e.g. to check coverage or debug a
+        ``token_pattern``.
+
+        Returns
+        -------
+        analyzer : callable
+            ``str -> list of str``.
         """
-        tokenize = self._build_tokenizer()
-        if hasattr(tokenize, "flat") and set(map(type, documents)) <= {str}:
-            return tokenize.flat(documents)
-        return flatten(
-            tokenize_documents(documents, tokenize, trusted=self.tokenizer is None)
-        )
+        return self._tokenizer()
 
 
 def flatten(token_docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray]:

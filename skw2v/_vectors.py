@@ -1,10 +1,40 @@
-"""Turning the word-vector sources users hand us into a gensim ``KeyedVectors``."""
+"""The word table: every lookup of a word in a table of word vectors.
+
+Whatever asks for a word's vector, pooling, fine-tuning, the embedding matrix,
+the evaluation benchmarks, the command line or the plots, finds it here, by one
+rule for casings:
+
+    The casings of a word are the keys of the table with the same lowercase
+    form (``str.lower``); the first casing is the one with the lowest row,
+    which in the usual files (sorted by frequency) is the most frequent.
+
+- Exact lookups find a word as written.
+- Lookups with ``casings=True`` find a word as written, else its lowercase
+  form, else its first casing: "paris" finds "Paris" in a table that has no
+  "paris".
+- Folded lookups (the benchmarks' ``case_insensitive=True``, as in gensim)
+  treat all casings as one word, which the first casing stands for.
+
+A fastText table also gives a vector to a word it lacks, from its subword
+n-grams: that word counts as found by every lookup except the coverage counts.
+"""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
+from itertools import compress, islice, repeat
+
+import numpy as np
 from gensim.models import KeyedVectors
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
+
+from ._pooling import token_documents
+
+#: Per table: lowercase form -> row of its first casing, for the forms that are
+#: not keys themselves. Built once per table and process, on first use.
+_casing_aliases: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def as_keyed_vectors(vectors, *, name: str = "vectors") -> KeyedVectors:
@@ -42,3 +72,283 @@ def as_keyed_vectors(vectors, *, name: str = "vectors") -> KeyedVectors:
         f"{name} must be a gensim KeyedVectors, a gensim Word2Vec or FastText "
         f"model, or a fitted skw2v vectorizer; got {type(vectors).__name__}."
     )
+
+
+def first_casings(keys: Sequence[str]) -> dict[str, int]:
+    """Map each lowercase form of ``keys`` to the row of its first casing."""
+    lowered = list(map(str.lower, map(str, keys)))
+    # Iterating backwards lets the lowest row write last, so it wins.
+    return dict(zip(reversed(lowered), range(len(lowered) - 1, -1, -1), strict=True))
+
+
+def casing_aliases(wv: KeyedVectors) -> dict[str, int]:
+    """Map each lowercase form missing from ``wv`` to the row of its first casing.
+
+    "paris" -> the row of "Paris" when the table has "Paris" but not "paris".
+    Built once per table and process.
+    """
+    aliases = _casing_aliases.get(wv)
+    if aliases is None:
+        aliases = first_casings(wv.index_to_key)
+        for key in wv.key_to_index.keys() & aliases.keys():
+            del aliases[key]
+        _casing_aliases[wv] = aliases
+    return aliases
+
+
+def token_ids(tokens: Sequence[str], key_to_index: dict[str, int]) -> np.ndarray:
+    """Return the row id of every token, -1 when the table lacks it.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        The tokens of consecutive documents, one after the other.
+    key_to_index : dict
+        Word -> row of the vector table.
+
+    Returns
+    -------
+    ids : ndarray of shape (n_tokens,), dtype int64
+    """
+    return np.fromiter(
+        map(key_to_index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens)
+    )
+
+
+class WordTable:
+    """A table of word vectors, looked up by skw2v's rules (see the module).
+
+    Parameters
+    ----------
+    wv : KeyedVectors
+        The word vectors (shared, never copied).
+    casings : bool, default=False
+        Whether a word the table lacks is found through its casings.
+    max_phrase_words : int, default=1
+        Join up to this many adjacent tokens with "_" when the joined form is a
+        word of the table (with ``casings``, through its casings too).
+    """
+
+    def __init__(
+        self, wv: KeyedVectors, *, casings: bool = False, max_phrase_words: int = 1
+    ):
+        self.wv = wv
+        self.casings = casings
+        self.max_phrase_words = max_phrase_words
+
+    @property
+    def has_subwords(self) -> bool:
+        """Whether words the table lacks get vectors from subwords (fastText)."""
+        return bool(getattr(self.wv, "bucket", 0))
+
+    def _aliases(self) -> dict[str, int]:
+        return casing_aliases(self.wv) if self.casings else {}
+
+    # -- tokens -> the keys they stand for ----------------------------------------
+
+    def canonical(
+        self, tokens: list[str], lengths: np.ndarray, *, lowercase: bool = False
+    ) -> tuple[list[str], np.ndarray]:
+        """Rewrite tokens to the keys they resolve to: phrases, then casings.
+
+        ``tokens`` are those of consecutive documents, ``lengths`` each one's
+        count; ``lowercase`` says that every token is lowercase already. Only
+        the distinct tokens missing from the table are examined, so the cost
+        per token is one set insertion plus, when some casing resolves a
+        missing token, one dictionary lookup; none at all for lowercase tokens
+        and a table where no lowercase form is missing.
+        """
+        if self.max_phrase_words > 1:
+            tokens, lengths = self.join_phrases(tokens, lengths)
+        if not self.casings:
+            return tokens, lengths
+        aliases = self._aliases()
+        if lowercase and not aliases:
+            return tokens, lengths
+        known, keys = self.wv.key_to_index, self.wv.index_to_key
+        rewrites = {}
+        for token in set(tokens).difference(known):
+            lower = token.lower()
+            if lower in known:
+                rewrites[token] = lower
+            elif lower in aliases:
+                rewrites[token] = keys[aliases[lower]]
+        if rewrites:
+            tokens = list(map(rewrites.get, tokens, tokens))
+        return tokens, lengths
+
+    def join_phrases(
+        self, tokens: list[str], lengths: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
+        """Greedily join adjacent tokens whose "_"-joined form is in the table.
+
+        Scanning each document from left to right, the longest known n-gram
+        (``n = max_phrase_words .. 2``) that starts at the current token and
+        ends in its document replaces its tokens, and the scan resumes after
+        it; a token that starts no known n-gram is kept as it is.
+
+        The per-token work runs in C: for each ``n``, every n-gram of the flat
+        token list is joined and looked up in one pass, and a mask drops those
+        that cross a document end. This gives, per position, the length of the
+        longest known n-gram starting there. Python then visits only these
+        (few) candidate positions, in order, to make the greedy choice: a
+        candidate inside an earlier phrase is skipped. Numpy finally drops the
+        tokens absorbed by phrases and counts each document's remaining ones.
+
+        Parameters
+        ----------
+        tokens : list of str
+            The tokens of consecutive documents, one after another.
+        lengths : ndarray of shape (n_documents,)
+            How many of ``tokens`` each document has.
+
+        Returns
+        -------
+        tokens : list of str
+            The tokens with phrases joined.
+        lengths : ndarray of shape (n_documents,)
+            Each document's count of these tokens.
+        """
+        n_tokens = len(tokens)
+        longest = min(self.max_phrase_words, int(lengths.max(initial=0)))
+        if longest < 2:
+            return tokens, lengths
+        known = self.wv.key_to_index
+        aliases = self._aliases()
+        # Tokens from each position to the end of its document, itself included.
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(n_tokens)
+        span = np.ones(n_tokens, dtype=np.int64)  # longest known n-gram at each
+        for n in range(2, longest + 1):  # a longer n-gram overrides a shorter
+            n_starts = n_tokens - n + 1
+            shifted = (islice(tokens, j, None) for j in range(n))
+            grams = list(map("_".join, zip(*shifted, strict=False)))
+            found = np.fromiter(map(known.__contains__, grams), bool, n_starts)
+            if aliases:
+                found |= np.fromiter(map(aliases.__contains__, grams), bool, n_starts)
+            found &= room[:n_starts] >= n
+            span[:n_starts][found] = n
+        candidates = np.flatnonzero(span > 1)
+        if not candidates.size:
+            return tokens, lengths
+        joined = tokens.copy()
+        keep = np.ones(n_tokens, dtype=bool)
+        resume = 0  # the first position not absorbed by a phrase
+        for start, n in zip(
+            candidates.tolist(), span[candidates].tolist(), strict=True
+        ):
+            if start >= resume:
+                resume = start + n
+                joined[start] = "_".join(tokens[start:resume])
+                keep[start + 1 : resume] = False
+        document = token_documents(lengths)
+        new_lengths = np.bincount(document[keep], minlength=len(lengths))
+        return list(compress(joined, keep)), new_lengths
+
+    # -- canonical tokens -> rows ------------------------------------------------
+
+    def pooling_table(
+        self,
+        tokens: list[str],
+        weights: np.ndarray | None = None,
+        unseen_weight: float = 1.0,
+    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
+        """Return ``(key_to_index, vectors, weights)``: what ``tokens`` pool over.
+
+        Canonical tokens (see :meth:`canonical`) are looked up as written. The
+        whole table, unless it gives subword vectors to some of ``tokens``:
+        then a table of the batch's words, known and subword-built (its size
+        follows the batch, so that adding a few rows never copies a large
+        table), where subword-built words weigh ``unseen_weight``.
+        """
+        extra_words, extra_vectors = self._subword_rows(tokens)
+        if not extra_words:
+            return self.wv.key_to_index, self.wv.vectors, weights
+        return self.batch_table(
+            tokens, extra_words, extra_vectors, weights, unseen_weight
+        )
+
+    def batch_table(
+        self,
+        tokens: list[str],
+        extra_words: list[str],
+        extra_vectors,
+        weights: np.ndarray | None = None,
+        unseen_weight: float = 1.0,
+    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
+        """Return a lookup table of the known words of ``tokens`` plus extra rows."""
+        known = self.wv.key_to_index
+        words = sorted(known.keys() & set(tokens))
+        rows = np.fromiter(map(known.__getitem__, words), np.int64, len(words))
+        all_words = [*words, *extra_words]
+        extra_vectors = np.asarray(extra_vectors, dtype=np.float32)
+        vectors = np.concatenate(
+            [self.wv.vectors[rows], extra_vectors.reshape(-1, self.wv.vector_size)]
+        )
+        if weights is not None:
+            unseen = np.full(len(extra_words), unseen_weight, np.float32)
+            weights = np.concatenate([weights[rows], unseen])
+        return (
+            dict(zip(all_words, range(len(all_words)), strict=True)),
+            vectors,
+            weights,
+        )
+
+    def _subword_rows(self, tokens: list[str]) -> tuple[list[str], np.ndarray]:
+        """Vectors built from subword n-grams for the tokens the table lacks."""
+        if not self.has_subwords:
+            return [], np.zeros((0, self.wv.vector_size), np.float32)
+        unknown = sorted(set(tokens).difference(self.wv.key_to_index))
+        rows = [self.wv.get_vector(word) for word in unknown]
+        vectors = np.array(rows, dtype=np.float32)
+        return unknown, vectors.reshape(len(unknown), self.wv.vector_size)
+
+    # -- words -> rows ---------------------------------------------------------
+
+    def rows(self, words: Sequence[str], *, casings: bool | None = None) -> np.ndarray:
+        """Return the row of each word, -1 if absent.
+
+        With casings (by default the table's own setting), a word the table
+        lacks is looked up in lowercase, then as its first casing. Subword
+        vectors do not count: these are rows of the table itself.
+        """
+        known = self.wv.key_to_index
+        ids = token_ids(words, known)
+        if self.casings if casings is None else casings:
+            aliases = casing_aliases(self.wv)
+            for position in np.flatnonzero(ids < 0).tolist():
+                lower = words[position].lower()
+                ids[position] = known.get(lower, aliases.get(lower, -1))
+        return ids
+
+    def missing(self, words: Sequence[str]) -> list[str]:
+        """Return the words that get no vector (a subword vector counts as one)."""
+        if self.has_subwords:
+            return []
+        return [
+            word for word, row in zip(words, self.rows(words), strict=True) if row < 0
+        ]
+
+    def other_casing(self, word: str) -> str | None:
+        """Return the key a lookup with casings finds for ``word``, if another."""
+        row = int(self.rows([word], casings=True)[0])
+        key = self.wv.index_to_key[row] if row >= 0 else None
+        return None if key == word else key
+
+    def copy_rows_into(
+        self, target: KeyedVectors, *, name: str = "vectors"
+    ) -> np.ndarray:
+        """Overwrite the rows of ``target`` whose words this table has; return them.
+
+        A word of ``target`` is looked up by :meth:`rows` (with casings when
+        the table has them). ``name`` is the parameter named in errors.
+        """
+        if self.wv.vector_size != target.vector_size:
+            raise ValueError(
+                f"{name} has {self.wv.vector_size} dimensions but the model is "
+                f"being trained with vector_size={target.vector_size}; set "
+                f"vector_size={self.wv.vector_size} to start from these vectors."
+            )
+        ids = self.rows(target.index_to_key)
+        rows = np.flatnonzero(ids >= 0)
+        target.vectors[rows] = self.wv.vectors[ids[rows]]
+        return rows

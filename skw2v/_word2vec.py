@@ -2,86 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Iterable, Iterator, Sequence
-from numbers import Integral, Real
-
-import numpy as np
-from gensim.models import Word2Vec
-from gensim.models.callbacks import CallbackAny2Vec
-from gensim.models.word2vec import MAX_WORDS_IN_BATCH
-from joblib import effective_n_jobs
-from sklearn.utils import check_random_state
-
 from ._base import _BaseEmbeddingVectorizer
-from ._compat import Interval
-from ._loading import load_vectors
-from ._pretrained import copy_pretrained_rows
 from ._text import DEFAULT_TOKEN_PATTERN
-
-
-class _EpochProgress(CallbackAny2Vec):
-    """Report training progress once per epoch (tqdm bar when installed)."""
-
-    def __init__(self, epochs: int):
-        self.epochs = epochs
-        self.epoch = 0
-        self.bar = None
-        self.started = time.perf_counter()
-
-    def on_train_begin(self, model):
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            return
-        self.bar = tqdm(total=self.epochs, desc="word2vec", unit="epoch")
-
-    def on_epoch_end(self, model):
-        self.epoch += 1
-        if self.bar is not None:
-            self.bar.update(1)
-        else:
-            elapsed = time.perf_counter() - self.started
-            print(
-                f"[Word2VecVectorizer] epoch {self.epoch}/{self.epochs} "
-                f"done ({elapsed:.1f} s)",
-                file=sys.stderr,
-            )
-
-    def on_train_end(self, model):
-        if self.bar is not None:
-            self.bar.close()
-
-
-class _SplitLongDocuments:
-    """Restartable view of a corpus with documents cut to gensim's sentence limit."""
-
-    def __init__(self, documents: Iterable[Sequence[str]]):
-        self.documents = documents
-
-    def __iter__(self) -> Iterator[Sequence[str]]:
-        for doc in self.documents:
-            if len(doc) <= MAX_WORDS_IN_BATCH:
-                yield doc
-            else:
-                for start in range(0, len(doc), MAX_WORDS_IN_BATCH):
-                    yield doc[start : start + MAX_WORDS_IN_BATCH]
-
-
-def _training_corpus(tokens: Iterable[Sequence[str]]) -> Iterable[Sequence[str]]:
-    """Return the documents as gensim should train on them.
-
-    gensim silently ignores the words of a sentence past its 10,000th; longer
-    documents are cut into pieces of that size so that every word counts. A
-    list with no long document is returned as it is; anything else (a streamed
-    corpus) is wrapped, never read in advance.
-    """
-    if isinstance(tokens, list) and all(
-        len(doc) <= MAX_WORDS_IN_BATCH for doc in tokens
-    ):
-        return tokens
-    return _SplitLongDocuments(tokens)
+from ._training import TRAINING_CONSTRAINTS, train_word2vec
+from ._vectors import WordTable
 
 
 class Word2VecVectorizer(_BaseEmbeddingVectorizer):
@@ -240,28 +164,13 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
 
     _parameter_constraints: dict = {
         **_BaseEmbeddingVectorizer._parameter_constraints,
-        "vector_size": [Interval(Integral, 1, None, closed="left")],
-        "window": [Interval(Integral, 1, None, closed="left")],
-        "min_count": [Interval(Integral, 0, None, closed="left")],
-        "sg": [Interval(Integral, 0, 1, closed="both")],
-        "hs": [Interval(Integral, 0, 1, closed="both")],
-        "negative": [Interval(Integral, 0, None, closed="left")],
-        "ns_exponent": [Interval(Real, None, None, closed="neither")],
-        "cbow_mean": [Interval(Integral, 0, 1, closed="both")],
-        "sample": [Interval(Real, 0, None, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
-        "min_alpha": [Interval(Real, 0, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
-        "max_final_vocab": [Interval(Integral, 1, None, closed="left"), None],
-        "shrink_windows": ["boolean"],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
+        **TRAINING_CONSTRAINTS,
         "keep_model": ["boolean"],
         "verbose": ["verbose"],
         "init_vectors": "no_validation",  # checked, with a clear message, in fit
     }
     _shared_params = ("init_vectors",)
+    _not_for_workers = ("model_",)
 
     def __init__(
         self,
@@ -324,61 +233,20 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         self.verbose = verbose
         self.init_vectors = init_vectors
 
-    def _seed(self) -> int:
-        if isinstance(self.random_state, Integral):
-            return int(self.random_state)
-        rng = check_random_state(self.random_state)
-        return int(rng.randint(np.iinfo(np.int32).max))
-
     def _fit_vectors(self, tokens: list) -> None:
-        if self.hs == 0 and self.negative == 0:
-            raise ValueError(
-                "With hs=0 and negative=0 word2vec has no output layer to train; "
-                "set negative > 0 (negative sampling) or hs=1 (hierarchical softmax)."
-            )
-        model = Word2Vec(
-            vector_size=self.vector_size,
-            window=self.window,
-            min_count=self.min_count,
-            sg=self.sg,
-            hs=self.hs,
-            negative=self.negative,
-            ns_exponent=self.ns_exponent,
-            cbow_mean=self.cbow_mean,
-            sample=self.sample,
-            alpha=self.alpha,
-            min_alpha=self.min_alpha,
-            epochs=self.epochs,
-            max_vocab_size=self.max_vocab_size,
-            max_final_vocab=self.max_final_vocab,
-            shrink_windows=self.shrink_windows,
-            workers=effective_n_jobs(self.n_jobs),
-            seed=self._seed(),
+        model, n_initialized = train_word2vec(
+            tokens,
+            **{name: getattr(self, name) for name in TRAINING_CONSTRAINTS},
+            init_vectors=self.init_vectors,
+            casings=self.lowercase,
+            verbose=self.verbose,
         )
-        corpus = _training_corpus(tokens)
-        model.build_vocab(corpus)
-        if len(model.wv) == 0:
-            n_tokens = sum(map(len, tokens))
-            raise ValueError(
-                f"Empty vocabulary: no word occurs at least min_count="
-                f"{self.min_count} times in the {len(tokens)} training documents "
-                f"({n_tokens} tokens). Lower min_count, or fit on more text."
-            )
-        if self.init_vectors is not None:
-            pretrained = load_vectors(self.init_vectors)
-            rows = copy_pretrained_rows(
-                model.wv, pretrained, lowercase=self.lowercase, name="init_vectors"
-            )
-            self.n_words_initialized_ = len(rows)
-        callbacks = [_EpochProgress(self.epochs)] if self.verbose else []
-        model.train(
-            corpus,
-            total_examples=model.corpus_count,
-            total_words=model.corpus_total_words,
-            epochs=model.epochs,
-            callbacks=callbacks,
-        )
-        model.callbacks = ()
+        if n_initialized is not None:
+            self.n_words_initialized_ = n_initialized
         self.wv_ = model.wv
         if self.keep_model:
             self.model_ = model
+
+    def _word_table(self) -> WordTable:
+        # The vocabulary is made of this estimator's own tokens: as written.
+        return WordTable(self.wv_)

@@ -115,7 +115,7 @@ def test_warning_points_at_the_callers_line(fitted_vectorizer):
 @pytest.mark.parametrize("method", ["fit", "transform"])
 def test_bare_string_is_refused(method, fitted_vectorizer):
     estimator = _vectorizer() if method == "fit" else fitted_vectorizer
-    with pytest.raises(TypeError, match="string object received.*\\[text\\]"):
+    with pytest.raises(ValueError, match="string object received.*\\[text\\]"):
         getattr(estimator, method)("a good movie")
 
 

@@ -12,20 +12,22 @@ from gensim.models import KeyedVectors
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skw2v._base
+import skw2v._parallel
 import skw2v._pooling
 from skw2v import (
     AvgWord2VecTransformer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
 )
-from skw2v._base import JOBLIB_MAX_NBYTES, _table_bytes_to_copy
-from skw2v._pooling import chunk_bounds, pool_documents
+from skw2v._parallel import JOBLIB_MAX_NBYTES, table_bytes_to_copy
+from skw2v._pooling import chunk_bounds, pool_ids
 from skw2v._text import (
     DEFAULT_TOKEN_PATTERN,
+    _DefaultTokenizer,
     _tokens_per_line,
     build_tokenizer,
-    tokenize_documents,
 )
+from skw2v._vectors import WordTable
 
 POOLINGS = ["mean", "sum", "max", "mean+max"]
 WEIGHTINGS = [None, "tfidf", "sif"]
@@ -148,9 +150,13 @@ def test_l2_norm_by_hand(toy_vectors):
 
 
 def test_extra_lookup_rows_weigh_as_unseen_words(toy_vectors):
+    class UnknownRowTable(WordTable):
+        def _subword_rows(self, tokens):
+            return ["great"], np.array([[3.0, 0.0]], np.float32)
+
     class WithUnknownRow(AvgWord2VecTransformer):
-        def _lookup_table(self, tokens):
-            return self._batch_table(tokens, ["great"], [[3.0, 0.0]])
+        def _word_table(self):
+            return UnknownRowTable(self.wv_)
 
     pooler = WithUnknownRow(vectors=toy_vectors, pooling="sum", weighting="tfidf")
     pooled = pooler.fit(["good movie", "bad"]).transform(["great", "good"])
@@ -278,7 +284,8 @@ def test_single_token_document_is_its_weighted_vector(toy_vectors, pooling):
 
 
 def test_pool_documents_on_no_document():
-    pooled, n_empty = pool_documents([], {"a": 0}, np.ones((1, 3), np.float32))
+    no_tokens = np.zeros(0, dtype=np.int64)
+    pooled, n_empty = pool_ids(no_tokens, no_tokens, np.ones((1, 3), np.float32))
     assert pooled.shape == (0, 3) and n_empty == 0
 
 
@@ -326,7 +333,7 @@ def test_processes_equal_one_job_and_merge_the_warnings(
     monkeypatch, tmp_path, fitted_vectorizer, reviews
 ):
     # A small threshold sends even this batch to two worker processes.
-    monkeypatch.setattr(skw2v._base, "PROCESS_MIN_CHARACTERS", 1)
+    monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
     X = [*reviews.data[:1500], "", "zzzz", *reviews.data[1500:3000], ""]
     pooler = AvgWord2VecTransformer(
@@ -353,10 +360,10 @@ def test_shared_output_goes_to_a_temporary_directory_without_room(
     monkeypatch, tmp_path
 ):
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
-    assert skw2v._base._scratch_directory(10) == str(tmp_path)
-    assert skw2v._base._scratch_directory(2**62) is None  # no room: tempfile's
+    assert skw2v._parallel.scratch_directory(10) == str(tmp_path)
+    assert skw2v._parallel.scratch_directory(2**62) is None  # no room: tempfile's
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path / "missing"))
-    assert skw2v._base._scratch_directory(10) is None
+    assert skw2v._parallel.scratch_directory(10) is None
 
 
 def test_word2vec_vectorizer_pools_with_its_n_jobs(fitted_vectorizer, small_corpus):
@@ -485,9 +492,9 @@ def test_fast_tokenizer_on_every_ascii_character_pair():
 
 
 def test_fast_path_only_for_the_default_pattern():
-    assert hasattr(build_tokenizer(token_pattern=None), "batch")
-    assert not hasattr(build_tokenizer(token_pattern=r"\w+"), "batch")
-    assert not hasattr(build_tokenizer(tokenizer=str.split), "batch")
+    assert isinstance(build_tokenizer(token_pattern=None), _DefaultTokenizer)
+    assert not isinstance(build_tokenizer(token_pattern=r"\w+"), _DefaultTokenizer)
+    assert not isinstance(build_tokenizer(tokenizer=str.split), _DefaultTokenizer)
     assert build_tokenizer(token_pattern=r"[a-z]+")("Don't") == ["don", "t"]
 
 
@@ -498,7 +505,7 @@ def test_numpy_string_tokens_are_accepted(toy_vectors):
 
 
 def test_mixed_raw_and_tokenized_documents():
-    tokens = tokenize_documents(["Don't go", ["Kept", "AS", "is"]], build_tokenizer())
+    tokens = build_tokenizer().documents(["Don't go", ["Kept", "AS", "is"]])
     assert tokens == [["don't", "go"], ["Kept", "AS", "is"]]
 
 
@@ -575,7 +582,7 @@ def test_workers_get_only_what_pooling_needs(tmp_path, fitted_vectorizer, review
     from_file = PretrainedEmbeddingVectorizer(vectors=path, cache_dir=tmp_path)
     shipped = from_file.fit(X)._worker_copy()
     assert shipped.vectors == path  # reopened from the file in each worker
-    assert _table_bytes_to_copy(shipped) == 0
+    assert table_bytes_to_copy(shipped) == 0
 
 
 def test_a_large_table_in_memory_needs_a_larger_batch_for_processes(
@@ -591,20 +598,20 @@ def test_a_large_table_in_memory_needs_a_larger_batch_for_processes(
     )
     mapped.vectors[:] = 1
     used_processes = []
-    original = skw2v._base._BaseEmbeddingVectorizer._pool_in_processes
+    original = skw2v._parallel.worth_processes
 
-    def recording(estimator, documents, n_jobs):
-        used_processes.append(_table_bytes_to_copy(estimator))
-        return original(estimator, documents, n_jobs)
+    def recording(shipped, documents, n_jobs):
+        worth = original(shipped, documents, n_jobs)
+        if worth:
+            used_processes.append(table_bytes_to_copy(shipped))
+        return worth
 
-    monkeypatch.setattr(
-        skw2v._base._BaseEmbeddingVectorizer, "_pool_in_processes", recording
-    )
-    monkeypatch.setattr(skw2v._base, "PROCESS_MIN_CHARACTERS", 1)
+    monkeypatch.setattr(skw2v._parallel, "worth_processes", recording)
+    monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
     X = ["w1 w2", "w3"] * 100  # 1,000 characters
     for table, expected in [(mapped, [0]), (in_memory, [])]:
         pooler = AvgWord2VecTransformer(vectors=table, n_jobs=2).fit(X)
         np.testing.assert_array_equal(pooler.transform(X), np.ones((200, 64)))
         assert used_processes == expected  # joblib would copy 17 MB for 1,000
         used_processes.clear()  # characters: not worth it
-    assert _table_bytes_to_copy(pooler._worker_copy()) == in_memory.vectors.nbytes
+    assert table_bytes_to_copy(pooler._worker_copy()) == in_memory.vectors.nbytes

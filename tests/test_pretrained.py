@@ -146,7 +146,7 @@ def test_join_phrases_matches_the_greedy_definition(review_phrases, longest, low
     docs, keys = review_phrases
     known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
     vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
-    tokens, lengths = vectorizer._join_phrases(*flatten(docs))
+    tokens, lengths = vectorizer._word_table().join_phrases(*flatten(docs))
     expected, expected_lengths = flatten(
         [greedy_phrases(doc, known, longest) for doc in docs]
     )
@@ -193,12 +193,12 @@ def test_join_phrases_edge_cases(longest, lowercase):
     known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
     assert expected == [greedy_phrases(doc, known, longest) for doc in docs]
     vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
-    tokens, lengths = vectorizer._join_phrases(*flatten(docs))
+    tokens, lengths = vectorizer._word_table().join_phrases(*flatten(docs))
     assert tokens == [token for doc in expected for token in doc]
     assert lengths.tolist() == list(map(len, expected))
     # Batches too short for any phrase, down to no document at all.
     for batch in ([], [[]], [["a"]], [[], ["w"], []]):
-        tokens, lengths = vectorizer._join_phrases(*flatten(batch))
+        tokens, lengths = vectorizer._word_table().join_phrases(*flatten(batch))
         assert tokens == [token for doc in batch for token in doc]
         assert lengths.tolist() == list(map(len, batch))
     assert vectorizer.coverage([])["n_tokens"] == 0
@@ -218,7 +218,9 @@ def test_fasttext_unknown_words_get_subword_vectors():
     )
     assert len(vectorizer.wv_) == n_words, "transform changed the table"
     # The lookup table holds the batch's words, not a copy of the whole table.
-    key_to_index, table, _ = vectorizer._lookup_table(["the", "governmentalist"])
+    key_to_index, table, _ = vectorizer._word_table().pooling_table(
+        ["the", "governmentalist"]
+    )
     assert sorted(key_to_index) == ["governmentalist", "the"] and len(table) == 2
     with_tfidf = PretrainedEmbeddingVectorizer(
         vectors=LEE_FASTTEXT, weighting="tfidf", pooling="sum"

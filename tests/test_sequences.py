@@ -107,7 +107,7 @@ def test_bad_input(polarity):
         EmbeddingSequencer(vectors="not a file".split()).fit(["a b"])
     with pytest.raises(ValueError, match="Empty vocabulary"):
         EmbeddingSequencer(min_count=5).fit(["a b"])
-    with pytest.raises(TypeError, match="string object received"):
+    with pytest.raises(ValueError, match="string object received"):
         EmbeddingSequencer().fit("a single string")
 
 

@@ -199,7 +199,7 @@ def check_rejects_non_text(estimator) -> None:
     """Check that a bare string, numbers and missing values give clear errors."""
     X, _ = _documents(20)
     bad_inputs = {
-        "a bare string": ("good movie", TypeError, "string object received"),
+        "a bare string": ("good movie", ValueError, "string object received"),
         "a numeric array": (np.arange(6.0).reshape(3, 2), (TypeError, ValueError), "X"),
         "a None document": ([X[0], None], ValueError, "missing value"),
         "a number among documents": ([X[0], 3], TypeError, "int"),

@@ -1,0 +1,240 @@
+"""Training word2vec: one entry point, for ``Word2VecVectorizer`` and ``skw2v train``.
+
+:func:`train_word2vec` validates gensim's hyperparameters (the constraints of
+:data:`TRAINING_CONSTRAINTS`, under skw2v's names), applies the rules gensim
+does not check itself, and trains on any restartable corpus of token lists: a
+list, or a corpus streamed from disk, which is never read in advance.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from numbers import Integral, Real
+
+import numpy as np
+from gensim.models import Word2Vec
+from gensim.models.callbacks import CallbackAny2Vec
+from gensim.models.word2vec import MAX_WORDS_IN_BATCH
+from joblib import effective_n_jobs
+from sklearn.utils import check_random_state
+
+from ._compat import Interval, validate_parameter_constraints
+from ._loading import load_vectors
+from ._vectors import WordTable
+
+#: The hyperparameters of training, with their constraints (gensim's names,
+#: except ``n_jobs`` for ``workers`` and ``random_state`` for ``seed``).
+TRAINING_CONSTRAINTS: dict = {
+    "vector_size": [Interval(Integral, 1, None, closed="left")],
+    "window": [Interval(Integral, 1, None, closed="left")],
+    "min_count": [Interval(Integral, 0, None, closed="left")],
+    "sg": [Interval(Integral, 0, 1, closed="both")],
+    "hs": [Interval(Integral, 0, 1, closed="both")],
+    "negative": [Interval(Integral, 0, None, closed="left")],
+    "ns_exponent": [Interval(Real, None, None, closed="neither")],
+    "cbow_mean": [Interval(Integral, 0, 1, closed="both")],
+    "sample": [Interval(Real, 0, None, closed="left")],
+    "alpha": [Interval(Real, 0, None, closed="neither")],
+    "min_alpha": [Interval(Real, 0, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
+    "max_final_vocab": [Interval(Integral, 1, None, closed="left"), None],
+    "shrink_windows": ["boolean"],
+    "n_jobs": [Integral, None],
+    "random_state": ["random_state"],
+}
+
+
+class _EpochProgress(CallbackAny2Vec):
+    """Report training progress once per epoch (tqdm bar when installed)."""
+
+    def __init__(self, epochs: int):
+        self.epochs = epochs
+        self.epoch = 0
+        self.bar = None
+        self.started = time.perf_counter()
+
+    def on_train_begin(self, model):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        self.bar = tqdm(total=self.epochs, desc="word2vec", unit="epoch")
+
+    def on_epoch_end(self, model):
+        self.epoch += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        else:
+            elapsed = time.perf_counter() - self.started
+            print(
+                f"[Word2VecVectorizer] epoch {self.epoch}/{self.epochs} "
+                f"done ({elapsed:.1f} s)",
+                file=sys.stderr,
+            )
+
+    def on_train_end(self, model):
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _SplitLongDocuments:
+    """Restartable view of a corpus with documents cut to gensim's sentence limit."""
+
+    def __init__(self, documents: Iterable[Sequence[str]]):
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        for doc in self.documents:
+            if len(doc) <= MAX_WORDS_IN_BATCH:
+                yield doc
+            else:
+                for start in range(0, len(doc), MAX_WORDS_IN_BATCH):
+                    yield doc[start : start + MAX_WORDS_IN_BATCH]
+
+
+def _training_corpus(tokens: Iterable[Sequence[str]]) -> Iterable[Sequence[str]]:
+    """Return the documents as gensim should train on them.
+
+    gensim silently ignores the words of a sentence past its 10,000th; longer
+    documents are cut into pieces of that size so that every word counts. A
+    list with no long document is returned as it is; anything else (a streamed
+    corpus) is wrapped, never read in advance.
+    """
+    if isinstance(tokens, list) and all(
+        len(doc) <= MAX_WORDS_IN_BATCH for doc in tokens
+    ):
+        return tokens
+    return _SplitLongDocuments(tokens)
+
+
+def check_training_parameters(params: dict, *, caller: str) -> None:
+    """Validate the training hyperparameters in ``params`` (by name).
+
+    Checks the constraints of :data:`TRAINING_CONSTRAINTS`, then the rules
+    that involve several parameters: ``hs=0`` with ``negative=0`` leaves no
+    output layer, so nothing to train. ``caller`` is named in the messages.
+    """
+    validate_parameter_constraints(TRAINING_CONSTRAINTS, params, caller_name=caller)
+    if params["hs"] == 0 and params["negative"] == 0:
+        raise ValueError(
+            "With hs=0 and negative=0 word2vec has no output layer, so nothing to "
+            "train; set negative > 0 (negative sampling) or hs=1 (hierarchical "
+            "softmax)."
+        )
+
+
+def gensim_seed(random_state) -> int:
+    """Return the ``seed`` gensim gets: an int unchanged, else one drawn."""
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    rng = check_random_state(random_state)
+    return int(rng.randint(np.iinfo(np.int32).max))
+
+
+def train_word2vec(
+    corpus: Iterable[Sequence[str]],
+    *,
+    vector_size,
+    window,
+    min_count,
+    sg,
+    hs,
+    negative,
+    ns_exponent,
+    cbow_mean,
+    sample,
+    alpha,
+    min_alpha,
+    epochs,
+    max_vocab_size,
+    max_final_vocab,
+    shrink_windows,
+    n_jobs,
+    random_state,
+    init_vectors=None,
+    casings=True,
+    verbose=0,
+) -> tuple[Word2Vec, int | None]:
+    """Train a gensim ``Word2Vec`` model on a corpus of token lists.
+
+    The hyperparameters are those of :class:`skw2v.Word2VecVectorizer`, which
+    holds their defaults and documentation; this function has none of its own.
+
+    Parameters
+    ----------
+    corpus : restartable iterable of list of str
+        The training documents, tokenized: a list, or an object whose
+        ``__iter__`` starts over (gensim makes one pass to count the words,
+        then one per epoch).
+    vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, \
+sample, alpha, min_alpha, epochs, max_vocab_size, max_final_vocab, \
+shrink_windows, n_jobs, random_state
+        As in :class:`skw2v.Word2VecVectorizer`.
+    init_vectors : str, PathLike, KeyedVectors, gensim model or None, default=None
+        Pretrained vectors to start from (see ``Word2VecVectorizer``).
+    casings : bool, default=True
+        Whether words of the vocabulary find their pretrained vector through
+        other casings (the lookup rule of :mod:`skw2v._vectors`).
+    verbose : int, default=0
+        Report progress once per epoch.
+
+    Returns
+    -------
+    model : gensim.models.Word2Vec
+        The trained model.
+    n_initialized : int or None
+        How many words started from ``init_vectors``; None without them.
+    """
+    check_training_parameters(
+        {
+            name: value
+            for name, value in locals().items()
+            if name in TRAINING_CONSTRAINTS
+        },
+        caller="train_word2vec",
+    )
+    model = Word2Vec(
+        vector_size=vector_size,
+        window=window,
+        min_count=min_count,
+        sg=sg,
+        hs=hs,
+        negative=negative,
+        ns_exponent=ns_exponent,
+        cbow_mean=cbow_mean,
+        sample=sample,
+        alpha=alpha,
+        min_alpha=min_alpha,
+        epochs=epochs,
+        max_vocab_size=max_vocab_size,
+        max_final_vocab=max_final_vocab,
+        shrink_windows=shrink_windows,
+        workers=effective_n_jobs(n_jobs),
+        seed=gensim_seed(random_state),
+    )
+    documents = _training_corpus(corpus)
+    model.build_vocab(documents)
+    if len(model.wv) == 0:
+        n_documents = len(corpus) if isinstance(corpus, list) else model.corpus_count
+        raise ValueError(
+            f"Empty vocabulary: no word occurs at least min_count={min_count} "
+            f"times in the {n_documents} training documents "
+            f"({model.corpus_total_words} tokens). Lower min_count, or fit on "
+            "more text."
+        )
+    n_initialized = None
+    if init_vectors is not None:
+        table = WordTable(load_vectors(init_vectors), casings=casings)
+        n_initialized = len(table.copy_rows_into(model.wv, name="init_vectors"))
+    model.train(
+        documents,
+        total_examples=model.corpus_count,
+        total_words=model.corpus_total_words,
+        epochs=model.epochs,
+        callbacks=[_EpochProgress(epochs)] if verbose else [],
+    )
+    model.callbacks = ()
+    return model, n_initialized
