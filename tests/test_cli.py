@@ -67,6 +67,36 @@ def test_train_streams_the_same_vectors_as_the_vectorizer(lee_vectors, lee_lines
     np.testing.assert_array_equal(saved.vectors, fitted.wv_.vectors)
 
 
+def test_train_defaults_are_the_vectorizers(tmp_path, monkeypatch):
+    import skw2v._cli
+
+    trained = {}
+
+    def record(corpus, **params):  # stops before training: the params are all
+        trained.update(params)
+        raise ValueError("recorded")
+
+    monkeypatch.setattr(skw2v._cli, "train_word2vec", record)
+    assert main(["train", LEE, "-o", str(tmp_path / "v.bin"), "--quiet"]) == 1
+    defaults = Word2VecVectorizer().get_params()
+    for name, value in trained.items():
+        if name in defaults:
+            expected = 1 if name == "n_jobs" else defaults[name]  # None means 1
+            assert value == expected, name
+    assert trained["n_jobs"] == 1 and trained["random_state"] is None
+
+
+def test_train_validates_through_the_shared_rules(tmp_path, capsys):
+    code, _, err = run(
+        capsys, "train", LEE, "-o", tmp_path / "v.bin", "--window", "0", "--quiet"
+    )
+    assert code == 2 and "must be >= 1" in err  # argparse's own bound
+    code, _, err = run(
+        capsys, "train", LEE, "-o", tmp_path / "v.bin", "--negative", "0"
+    )
+    assert_one_line_error(code, err, 1, "hs=0 and negative=0")
+
+
 def test_train_on_a_directory_equals_the_single_file(tmp_path, capsys, lee_lines):
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)

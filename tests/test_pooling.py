@@ -615,3 +615,33 @@ def test_a_large_table_in_memory_needs_a_larger_batch_for_processes(
         assert used_processes == expected  # joblib would copy 17 MB for 1,000
         used_processes.clear()  # characters: not worth it
     assert table_bytes_to_copy(pooler._worker_copy()) == in_memory.vectors.nbytes
+
+
+# -- the mode registries ---------------------------------------------------------------
+
+
+def test_every_pooling_mode_is_one_registry_entry(toy_vectors):
+    from skw2v._pooling import POOLINGS
+
+    constraint = AvgWord2VecTransformer._parameter_constraints["pooling"][0]
+    assert constraint.options == set(POOLINGS)
+    for name, mode in POOLINGS.items():
+        pooled, pooler = pool(toy_vectors, HAND_DOCS, pooling=name)
+        assert pooled.shape == (len(HAND_DOCS), 2 * mode.width)
+        assert len(pooler.get_feature_names_out()) == 2 * mode.width
+    ids, lengths = np.array([0, 2]), np.array([2])
+    with pytest.raises(KeyError):  # never another mode's computation
+        pool_ids(ids, lengths, toy_vectors.vectors, pooling="median")
+
+
+def test_every_weighting_mode_is_one_registry_entry(toy_vectors):
+    from skw2v._pooling import WEIGHTINGS
+
+    constraint = AvgWord2VecTransformer._parameter_constraints["weighting"][0]
+    assert constraint.options == set(WEIGHTINGS)
+    for name in WEIGHTINGS:
+        _, pooler = pool(toy_vectors, HAND_DOCS, weighting=name)
+        assert pooler.word_weights_.shape == (3,)
+        assert np.isfinite(pooler.unseen_word_weight_)
+    with pytest.raises(InvalidParameterError, match="weighting"):
+        AvgWord2VecTransformer(vectors=toy_vectors, weighting="bm25").fit(HAND_DOCS)
