@@ -2,19 +2,19 @@
 
 The public API:
 
-- :class:`Word2VecVectorizer` trains word2vec on your documents and returns one
-  vector per document;
-- :class:`AvgWord2VecTransformer` pools documents over word vectors you already
-  have;
-- :class:`PretrainedEmbeddingVectorizer` pools documents over pretrained vectors
-  from a file (Google News, GloVe, fastText) or memory;
-- :class:`EmbeddingSequencer` gives padded index sequences and an embedding
-  matrix for Keras/PyTorch models;
-- :func:`load_vectors` loads pretrained vectors once per process (word2vec,
-  GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
-- :mod:`skw2v.datasets` holds the bundled movie-review data;
-- :mod:`skw2v.evaluation` scores word vectors on word similarity and analogies,
-  and makes label-free scorers for ``GridSearchCV``.
+- [`Word2VecVectorizer`][skw2v.Word2VecVectorizer] trains word2vec on your documents and
+  returns one vector per document;
+- [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] pools documents over word
+  vectors you already have;
+- [`PretrainedEmbeddingVectorizer`][skw2v.PretrainedEmbeddingVectorizer] pools documents
+  over pretrained vectors from a file (Google News, GloVe, fastText) or memory;
+- [`EmbeddingSequencer`][skw2v.EmbeddingSequencer] gives padded index sequences and an
+  embedding matrix for Keras/PyTorch models;
+- [`load_vectors`][skw2v.load_vectors] loads pretrained vectors once per process
+  (word2vec, GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
+- ``skw2v.datasets`` holds the bundled movie-review data;
+- [`skw2v.evaluation`][skw2v.evaluation] scores word vectors on word similarity and
+  analogies, and makes label-free scorers for ``GridSearchCV``.
 
 The ``skw2v`` command (also ``python -m skw2v``) trains, inspects and evaluates
 vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,

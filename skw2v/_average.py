@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ._base import _BaseEmbeddingVectorizer
+from ._docstrings import fill_doc
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import as_keyed_vectors
 
 
+@fill_doc
 class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     r"""Turn documents into sentence vectors by pooling given word vectors.
 
@@ -19,70 +21,39 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     loop over words. ``vectors`` is shared, never copied: ``clone`` (and so
     ``GridSearchCV``) hands the same table to every copy of the transformer.
 
+    Over the same table it gives exactly the rows of
+    ``PretrainedEmbeddingVectorizer`` (casings and fastText subwords included):
+    use this one for vectors you hold in memory (a fitted vectorizer, a gensim
+    model), that one for a file, loaded once per process, memory-mapped and
+    pickled by reference, or to join phrases.
+
     Parameters
     ----------
     vectors : KeyedVectors, gensim Word2Vec/FastText model or fitted vectorizer
         The word vectors: a gensim ``KeyedVectors``, a gensim model (its ``wv``
-        is used), or a fitted :class:`Word2VecVectorizer`.
-    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
-        How the (weighted) vectors of a document's known words are combined:
-        ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
-        adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
-        puts the mean and the maximum side by side (twice as many columns).
-    weighting : {"tfidf", "sif"} or None, default=None
-        Scale each token's vector before pooling. ``"tfidf"``: by the word's
-        smooth inverse document frequency in the training documents,
-        ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
-        document counts each time, which makes the term frequency). ``"sif"``:
-        by the smooth inverse frequency ``sif_a / (sif_a + p(w))`` of Arora,
-        Liang & Ma (2017), ``p(w)`` being the word's share of the training
-        tokens; words of the vectors absent from the training documents get
-        ``p(w)`` from their frequency rank in the vectors by Zipf's law
-        (``1 / ((rank + 1) H)``, ``H`` the harmonic number of the vocabulary
-        size). None weighs every token 1.
-    sif_a : float, default=1e-3
-        The ``a`` of ``weighting="sif"``: the smaller, the more frequent words
-        are played down.
-    remove_components : int, default=0
-        Remove from every output row its projection on the first
-        ``remove_components`` principal directions of the training documents'
-        pooled vectors (learned in fit, not centered, as Arora, Liang & Ma do);
-        combined with ``weighting="sif"`` this is their SIF embedding.
-    norm : {"l2"} or None, default=None
-        If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
-    n_jobs : int or None, default=None
-        Worker processes for ``transform``. A large batch of raw text (at
-        least two million characters per worker) is cut into one part per
-        worker process, which tokenizes and pools it and writes its rows into a
-        shared output. A memory-mapped table is shared; a table in memory over
-        16 MB is copied to each call's workers, so the batch must then be larger
-        (by 1 character per 20 bytes of table). Smaller batches and tokenized
-        documents are pooled in this process. The first such call starts the
-        processes (as long as importing skw2v takes); joblib keeps them for later
-        calls. None means 1, -1 all CPUs. Results do not depend on it.
-    lowercase : bool, default=True
-        Convert raw documents to lowercase before tokenizing. Already tokenized
-        documents are used exactly as given.
-    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
-        Regular expression that matches a token. The default keeps single-letter
-        words ("a", "i") and contractions ("don't", "it's") whole; ``None`` means
-        the default. Ignored when ``tokenizer`` is given.
-    tokenizer : callable or None, default=None
-        A function ``str -> list[str]`` that replaces the regular expression.
+        is used), or a fitted [`Word2VecVectorizer`][skw2v.Word2VecVectorizer].
+    {{pooling}}
+    {{weighting}}
+    {{sif_a}}
+    {{remove_components}}
+    {{norm}}
+    {{n_jobs}}
+    {{lowercase_casings}}
+    {{token_pattern}}
+    {{tokenizer}}
 
     Attributes
     ----------
     wv_ : gensim.models.KeyedVectors
         The word vectors used (the object behind ``vectors``, not a copy).
-    word_weights_ : ndarray of shape (n_words,) or None
-        The weight of each word of ``wv_`` (in its row order); None without
-        ``weighting``.
-    components_ : ndarray of shape (remove_components, n_features_out)
-        The directions removed from every output row.
+    {{word_weights_}}
+    {{unseen_word_weight_}}
+    {{components_}}
 
     See Also
     --------
     Word2VecVectorizer : Trains the word vectors on the documents, then pools.
+    PretrainedEmbeddingVectorizer : The same pooling over vectors from a file.
 
     Examples
     --------

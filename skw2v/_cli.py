@@ -93,7 +93,7 @@ class LineCorpus:
         A text file, or a directory whose files (recursively, in name order,
         hidden files left out) are read one after the other.
     tokenize : callable
-        ``str -> list of str``, e.g. from :func:`skw2v._text.build_tokenizer`.
+        ``str -> list of str``, e.g. from ``skw2v._text.build_tokenizer``.
     """
 
     def __init__(self, path, tokenize: Callable[[str], list[str]]):

@@ -198,7 +198,10 @@ class AnalogyResult:
 
     @property
     def accuracy(self) -> float:
-        """Overall accuracy (see :attr:`AnalogySection.accuracy`)."""
+        """Overall accuracy.
+
+        See [`AnalogySection.accuracy`][skw2v.evaluation.AnalogySection.accuracy].
+        """
         return self.total.accuracy
 
     @property
@@ -466,7 +469,7 @@ def evaluate_similarity(
     ----------
     vectors : KeyedVectors, gensim model, fitted skw2v estimator or path
         The word vectors: anything skw2v accepts elsewhere, or the path of a
-        vectors file (loaded with :func:`skw2v.load_vectors`).
+        vectors file (loaded with [`skw2v.load_vectors`][skw2v.load_vectors]).
     dataset : {"wordsim353", "simlex999"} or path, default="wordsim353"
         A built-in dataset (the files installed with gensim: WordSim-353, which
         mixes similarity and relatedness, and SimLex-999, strict similarity), or
@@ -632,7 +635,7 @@ def evaluate_analogies(
     ----------
     vectors : KeyedVectors, gensim model, fitted skw2v estimator or path
         The word vectors: anything skw2v accepts elsewhere, or the path of a
-        vectors file (loaded with :func:`skw2v.load_vectors`).
+        vectors file (loaded with [`skw2v.load_vectors`][skw2v.load_vectors]).
     dataset : {"google"} or path, default="google"
         ``"google"`` is Mikolov et al.'s 19,544 questions in 14 sections
         (``questions-words.txt``, installed with gensim). A path names a UTF-8
@@ -785,27 +788,28 @@ def make_similarity_scorer(
     """Make a scorer that rates an estimator's word vectors on word similarity.
 
     The scorer is a callable ``scorer(estimator, X, y=None) -> float`` that
-    returns the correlation :func:`evaluate_similarity` computes on the fitted
-    estimator's word vectors (``wv_``, also inside a Pipeline). It needs no
-    labels, so ``GridSearchCV(Word2VecVectorizer(), grid,
-    scoring=make_similarity_scorer())`` selects embedding hyperparameters
-    without any. Higher is better.
+    returns the correlation
+    [`evaluate_similarity`][skw2v.evaluation.evaluate_similarity] computes on the fitted
+    estimator's word vectors (``wv_``, also inside a Pipeline). It needs no labels, so
+    ``GridSearchCV(Word2VecVectorizer(), grid, scoring=make_similarity_scorer())``
+    selects embedding hyperparameters without any. Higher is better.
 
     Parameters
     ----------
     dataset : {"wordsim353", "simlex999"} or path, default="wordsim353"
-        The similarity dataset (see :func:`evaluate_similarity`).
+        The similarity dataset (see
+        [`evaluate_similarity`][skw2v.evaluation.evaluate_similarity]).
     correlation : {"spearman", "pearson"}, default="spearman"
         Which correlation is the score.
     restrict_vocab : int or None, default=300_000
-        See :func:`evaluate_similarity`.
+        See [`evaluate_similarity`][skw2v.evaluation.evaluate_similarity].
     case_insensitive : bool, default=True
-        See :func:`evaluate_similarity`.
-    oov : {"skip", "penalize"}, default="penalize"
-        Unlike :func:`evaluate_similarity`, pairs with an unknown word are kept
-        with similarity 0 by default, so that every candidate is scored on the
-        same pairs (with ``"skip"``, a candidate with a smaller vocabulary would
-        be judged on fewer, easier pairs).
+        See [`evaluate_similarity`][skw2v.evaluation.evaluate_similarity].
+    oov : {"penalize", "skip"}, default="penalize"
+        Unlike [`evaluate_similarity`][skw2v.evaluation.evaluate_similarity], pairs with
+        an unknown word are kept with similarity 0 by default, so that every candidate
+        is scored on the same pairs (with ``"skip"``, a candidate with a smaller
+        vocabulary would be judged on fewer, easier pairs).
 
     Returns
     -------
@@ -868,25 +872,26 @@ def make_analogy_scorer(
     """Make a scorer that rates an estimator's word vectors on word analogies.
 
     The scorer is a callable ``scorer(estimator, X, y=None) -> float`` that
-    returns the accuracy :func:`evaluate_analogies` computes on the fitted
-    estimator's word vectors (``wv_``, also inside a Pipeline), for
-    ``GridSearchCV(..., scoring=make_analogy_scorer())`` without labels.
+    returns the accuracy [`evaluate_analogies`][skw2v.evaluation.evaluate_analogies]
+    computes on the fitted estimator's word vectors (``wv_``, also inside a Pipeline),
+    for ``GridSearchCV(..., scoring=make_analogy_scorer())`` without labels.
     Higher is better.
 
     Parameters
     ----------
     dataset : {"google"} or path, default="google"
-        The analogy dataset (see :func:`evaluate_analogies`).
+        The analogy dataset (see
+        [`evaluate_analogies`][skw2v.evaluation.evaluate_analogies]).
     method : {"3cosadd", "3cosmul"}, default="3cosadd"
         How answers are chosen.
     restrict_vocab : int or None, default=300_000
-        See :func:`evaluate_analogies`.
+        See [`evaluate_analogies`][skw2v.evaluation.evaluate_analogies].
     case_insensitive : bool, default=True
-        See :func:`evaluate_analogies`.
-    oov : {"skip", "penalize"}, default="penalize"
-        Unlike :func:`evaluate_analogies`, a question with an unknown word counts
-        as wrong by default: every candidate is scored on all the questions, and
-        the score is never NaN.
+        See [`evaluate_analogies`][skw2v.evaluation.evaluate_analogies].
+    oov : {"penalize", "skip"}, default="penalize"
+        Unlike [`evaluate_analogies`][skw2v.evaluation.evaluate_analogies], a question
+        with an unknown word counts as wrong by default: every candidate is scored on
+        all the questions, and the score is never NaN.
 
     Returns
     -------

@@ -1,8 +1,8 @@
 """Loading pretrained word vectors once per process, and mapping them afterwards.
 
-:func:`load_vectors` reads every common word-vector file format, detected from
-the file's bytes rather than its name. Two layers keep a big table (the Google
-News vectors are 3.6 GB) from being read more than once:
+[`load_vectors`][skw2v.load_vectors] reads every common word-vector file format,
+detected from the file's bytes rather than its name. Two layers keep a big table (the
+Google News vectors are 3.6 GB) from being read more than once:
 
 1. a per-process **registry**, keyed by the resolved file and its size,
    modification time, ``limit`` and ``binary``: every later request in the

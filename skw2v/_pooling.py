@@ -16,9 +16,9 @@ pooling ``N`` documents is the output plus one chunk, whatever ``N`` is.
 Documents arrive as one flat list of tokens and each document's count (see
 ``_DefaultTokenizer.flat``), so no list is built per document.
 
-Pooling and weighting modes are registries: :data:`POOLINGS` maps a pooling
+Pooling and weighting modes are registries: ``POOLINGS`` maps a pooling
 name to its output width and the function that fills a chunk's rows,
-:data:`WEIGHTINGS` a weighting name to the function that learns the word
+``WEIGHTINGS`` a weighting name to the function that learns the word
 weights. A new mode is one entry; an unknown name is a ``KeyError``, never
 another mode.
 """
@@ -156,7 +156,7 @@ def pool_ids(
 
     Every known token contributes its word's vector times the word's weight;
     unknown tokens are skipped. Component removal and normalization follow
-    in :func:`finish_rows`.
+    in ``finish_rows``.
 
     Parameters
     ----------
@@ -168,7 +168,7 @@ def pool_ids(
     vectors : ndarray of shape (n_words, vector_size)
         The word vectors.
     pooling : str, default="mean"
-        A name of :data:`POOLINGS`.
+        A name of ``POOLINGS``.
     weights : ndarray of shape (n_words,) or None, default=None
         Weight of each word (row of ``vectors``); None weighs every word 1.
     out : ndarray of shape (n_documents, n_features_out) or None, default=None
@@ -267,7 +267,7 @@ def word_statistics(
     """Count, for every word of the table, its documents and its occurrences.
 
     ``ids`` and ``lengths`` are the documents' tokens as row ids, as in
-    :func:`pool_ids`.
+    ``pool_ids``.
     """
     known, rows, _ = known_tokens(ids, lengths)
     occurrences = np.bincount(known, minlength=n_words)

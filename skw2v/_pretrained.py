@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
+from ._docstrings import fill_doc
 from ._loading import file_fingerprint, load_vectors
 from ._text import DEFAULT_TOKEN_PATTERN, check_documents
 from ._vectors import WordTable
@@ -20,6 +21,7 @@ def _is_path(vectors) -> bool:
     return isinstance(vectors, (str, os.PathLike))
 
 
+@fill_doc
 class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     r"""Turn documents into sentence vectors with pretrained word vectors.
 
@@ -27,9 +29,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     ``.bin``, gensim's saved ``KeyedVectors``; the format is detected from the
     file) or from vectors already in memory. A file is parsed at most once per
     process; later loads, also in other processes such as the workers of
-    ``GridSearchCV(n_jobs=2)``, map a cached copy (see :func:`load_vectors`).
-    ``clone`` never copies the table, and pickling stores a reference to the
-    file, not the table, unless ``embed_vectors=True``.
+    ``GridSearchCV(n_jobs=2)``, map a cached copy (see
+    [`load_vectors`][skw2v.load_vectors]). ``clone`` never copies the table, and
+    pickling stores a reference to the file, not the table, unless
+    ``embed_vectors=True``.
 
     Parameters
     ----------
@@ -51,31 +54,15 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         Whether pickling a fitted vectorizer stores the table itself. By default
         only a reference (the path and a fingerprint of the file) is stored and
         unpickling loads the file again, through the cache.
-    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
-        How the vectors of a document's known words are combined.
-    weighting : {"tfidf", "sif"} or None, default=None
-        Weigh each word by its inverse document frequency or by SIF's
-        ``a / (a + p(word))``, learned on the training documents.
-    sif_a : float, default=1e-3
-        The ``a`` of SIF weighting.
-    remove_components : int, default=0
-        Remove the projection on this many principal components of the training
-        documents' vectors.
-    norm : {"l2"} or None, default=None
-        If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
-    n_jobs : int or None, default=None
-        Worker processes for ``transform`` of large batches of raw text, as in
-        :class:`AvgWord2VecTransformer`; a table read from a file is reopened by
-        each worker, memory-mapped from the cache (see :func:`load_vectors`).
-        None means 1, -1 all CPUs. Results do not depend on it.
-    lowercase : bool, default=True
-        Convert raw documents to lowercase before tokenizing. With cased vectors
-        a token is looked up as written, then in the other casings the table
-        has, so that "paris" finds "Paris".
-    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
-        Regular expression that matches a token.
-    tokenizer : callable or None, default=None
-        A function ``str -> list[str]`` that replaces the regular expression.
+    {{pooling}}
+    {{weighting}}
+    {{sif_a}}
+    {{remove_components}}
+    {{norm}}
+    {{n_jobs}}
+    {{lowercase_casings}}
+    {{token_pattern}}
+    {{tokenizer}}
     verbose : int, default=0
         Report progress while parsing a large file.
 
@@ -86,14 +73,13 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     vectors_info_ : dict
         Where the vectors come from: ``source`` (the path, or None for vectors
         in memory), ``fingerprint`` of the file, ``n_words``, ``vector_size``.
-    word_weights_ : ndarray of shape (n_words,) or None
-        The weight of each word; None without weighting.
-    components_ : ndarray of shape (remove_components, n_features_out)
-        The directions removed from every output row.
+    {{word_weights_}}
+    {{unseen_word_weight_}}
+    {{components_}}
 
     See Also
     --------
-    AvgWord2VecTransformer : The same pooling over vectors held in memory.
+    AvgWord2VecTransformer : The same rows over vectors held in memory.
     Word2VecVectorizer : Learns the vectors on the documents, optionally starting
         from pretrained ones (``init_vectors``).
     load_vectors : Loads a vector file once per process.

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._docstrings import fill_doc
 from ._loading import load_vectors
 from ._pooling import known_tokens
 from ._sharing import _SharedTableMixin
@@ -24,6 +25,7 @@ from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
 from ._vectors import WordTable, token_ids
 
 
+@fill_doc
 class EmbeddingSequencer(
     _SharedTableMixin,
     _TokenizerMixin,
@@ -48,8 +50,9 @@ class EmbeddingSequencer(
     Parameters
     ----------
     vectors : str, PathLike, KeyedVectors, gensim model, fitted estimator or None
-        The pretrained vectors (a path is loaded with :func:`load_vectors`). None
-        gives a random matrix for every word, to learn from scratch.
+        The pretrained vectors (a path is loaded with
+        [`load_vectors`][skw2v.load_vectors]). None gives a random matrix for every
+        word, to learn from scratch.
     vector_size : int, default=100
         Width of the matrix when ``vectors`` is None; otherwise ignored.
     min_count : int, default=1
@@ -65,10 +68,8 @@ class EmbeddingSequencer(
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing; cased vectors are
         then searched in their other casings too.
-    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
-        Regular expression that matches a token.
-    tokenizer : callable or None, default=None
-        A function ``str -> list[str]`` that replaces the regular expression.
+    {{token_pattern}}
+    {{tokenizer}}
     random_state : int, RandomState instance or None, default=None
         Seed of the random rows of words without a pretrained vector.
 

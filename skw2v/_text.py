@@ -164,7 +164,7 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
 
 
 def _ascii_table(*, lowercase: bool) -> dict[int, str]:
-    r"""Map every ASCII character for :class:`_DefaultTokenizer`.
+    r"""Map every ASCII character for ``_DefaultTokenizer``.
 
     Word characters (as ``\w`` matches them) are kept, or lowercased; the
     apostrophe is kept; every other ASCII character becomes a space.
@@ -193,11 +193,11 @@ class _Tokenizer:
     """Turns raw documents into tokens; already tokenized documents pass through.
 
     One protocol for every tokenizer: ``__call__`` tokenizes one raw document,
-    :meth:`batch` a list of them, :meth:`flat` gives a batch's tokens in one
-    list with each document's count, and :meth:`documents` /
-    :meth:`documents_flat` take checked input that may mix raw and tokenized
-    documents. Subclasses implement ``__call__``; :class:`_DefaultTokenizer`
-    also replaces :meth:`batch` and :meth:`flat` by batch-wide string methods.
+    ``batch`` a list of them, ``flat`` gives a batch's tokens in one
+    list with each document's count, and ``documents`` /
+    ``documents_flat`` take checked input that may mix raw and tokenized
+    documents. Subclasses implement ``__call__``; ``_DefaultTokenizer``
+    also replaces ``batch`` and ``flat`` by batch-wide string methods.
 
     Parameters
     ----------
@@ -288,8 +288,8 @@ class _DefaultTokenizer(_Tokenizer):
     space and each NUL into the newline that ends a document (a document that
     holds a NUL itself takes a slower, per-document path). One substitution
     turns the apostrophes that are not between two word characters into
-    spaces, and ``str.split`` cuts the tokens: per document (:meth:`batch`) or
-    once for the batch (:meth:`flat`). ``tests/test_pooling.py`` proves the
+    spaces, and ``str.split`` cuts the tokens: per document (``batch``) or
+    once for the batch (``flat``). ``tests/test_pooling.py`` proves the
     result equal to ``re.findall(DEFAULT_TOKEN_PATTERN, ...)`` on every bundled
     review, on adversarial strings and on random Unicode text.
     """
@@ -346,7 +346,7 @@ class _DefaultTokenizer(_Tokenizer):
 def _tokens_per_line(text: str) -> np.ndarray:
     """Count the space-separated tokens of each line of ``text``.
 
-    ``text`` is what :meth:`_DefaultTokenizer._clean_text` returns: tokens,
+    ``text`` is what ``_DefaultTokenizer._clean_text`` returns: tokens,
     spaces and newlines only, so a byte above the space (32) in its UTF-8 form
     belongs to a token, and a token starts wherever such a byte follows one that
     is not.
@@ -375,7 +375,7 @@ def build_tokenizer(
     """Return the tokenizer of these parameters: ``str -> list[str]``, and batches.
 
     The default ``token_pattern`` without a ``tokenizer`` gives
-    :class:`_DefaultTokenizer`, which computes the pattern's tokens at C speed.
+    ``_DefaultTokenizer``, which computes the pattern's tokens at C speed.
     Tokenizers of a pattern are built once per process.
     """
     if tokenizer is not None:

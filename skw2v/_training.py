@@ -1,7 +1,7 @@
 """Training word2vec: one entry point, for ``Word2VecVectorizer`` and ``skw2v train``.
 
-:func:`train_word2vec` validates gensim's hyperparameters (the constraints of
-:data:`TRAINING_CONSTRAINTS`, under skw2v's names), applies the rules gensim
+``train_word2vec`` validates gensim's hyperparameters (the constraints of
+``TRAINING_CONSTRAINTS``, under skw2v's names), applies the rules gensim
 does not check itself, and trains on any restartable corpus of token lists: a
 list, or a corpus streamed from disk, which is never read in advance.
 """
@@ -113,7 +113,7 @@ def _training_corpus(tokens: Iterable[Sequence[str]]) -> Iterable[Sequence[str]]
 def check_training_parameters(params: dict, *, caller: str) -> None:
     """Validate the training hyperparameters in ``params`` (by name).
 
-    Checks the constraints of :data:`TRAINING_CONSTRAINTS`, then the rules
+    Checks the constraints of ``TRAINING_CONSTRAINTS``, then the rules
     that involve several parameters: ``hs=0`` with ``negative=0`` leaves no
     output layer, so nothing to train. ``caller`` is named in the messages.
     """
@@ -160,8 +160,9 @@ def train_word2vec(
 ) -> tuple[Word2Vec, int | None]:
     """Train a gensim ``Word2Vec`` model on a corpus of token lists.
 
-    The hyperparameters are those of :class:`skw2v.Word2VecVectorizer`, which
-    holds their defaults and documentation; this function has none of its own.
+    The hyperparameters are those of
+    [`skw2v.Word2VecVectorizer`][skw2v.Word2VecVectorizer], which holds their defaults
+    and documentation; this function has none of its own.
 
     Parameters
     ----------
@@ -172,12 +173,12 @@ def train_word2vec(
     vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, \
 sample, alpha, min_alpha, epochs, max_vocab_size, max_final_vocab, \
 shrink_windows, n_jobs, random_state
-        As in :class:`skw2v.Word2VecVectorizer`.
+        As in [`skw2v.Word2VecVectorizer`][skw2v.Word2VecVectorizer].
     init_vectors : str, PathLike, KeyedVectors, gensim model or None, default=None
         Pretrained vectors to start from (see ``Word2VecVectorizer``).
     casings : bool, default=True
         Whether words of the vocabulary find their pretrained vector through
-        other casings (the lookup rule of :mod:`skw2v._vectors`).
+        other casings (the lookup rule of ``skw2v._vectors``).
     verbose : int, default=0
         Report progress once per epoch.
 

@@ -254,7 +254,7 @@ class WordTable:
     ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
         """Return ``(key_to_index, vectors, weights)``: what ``tokens`` pool over.
 
-        Canonical tokens (see :meth:`canonical`) are looked up as written. The
+        Canonical tokens (see ``canonical``) are looked up as written. The
         whole table, unless it gives subword vectors to some of ``tokens``:
         then a table of the batch's words, known and subword-built (its size
         follows the batch, so that adding a few rows never copies a large
@@ -339,7 +339,7 @@ class WordTable:
     ) -> np.ndarray:
         """Overwrite the rows of ``target`` whose words this table has; return them.
 
-        A word of ``target`` is looked up by :meth:`rows` (with casings when
+        A word of ``target`` is looked up by ``rows`` (with casings when
         the table has them). ``name`` is the parameter named in errors.
         """
         if self.wv.vector_size != target.vector_size:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from ._base import _BaseEmbeddingVectorizer
+from ._docstrings import fill_doc
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._training import TRAINING_CONSTRAINTS, train_word2vec
 from ._vectors import WordTable
 
 
+@fill_doc
 class Word2VecVectorizer(_BaseEmbeddingVectorizer):
     r"""Train word2vec on text documents and return one pooled vector per document.
 
     ``fit`` tokenizes the documents and trains a gensim ``Word2Vec`` model on
     them (CBOW or Skip-Gram); ``transform`` pools the vectors of each document's
     words (the mean by default) into one float32 row, exactly as
-    :class:`AvgWord2VecTransformer` does. Every training hyperparameter can be
-    grid-searched like any other scikit-learn parameter.
+    [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] does. Every training
+    hyperparameter can be grid-searched like any other scikit-learn parameter.
 
     The training hyperparameters carry gensim's names and defaults, so
     ``Word2VecVectorizer(sg=1, window=10)`` trains the same model as
@@ -39,7 +41,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         ``hs`` must be 1).
     ns_exponent : float, default=0.75
         Exponent of the word frequencies from which noise words are drawn.
-    cbow_mean : {0, 1}, default=1
+    cbow_mean : {1, 0}, default=1
         With CBOW, 1 averages the context vectors, 0 sums them.
     sample : float, default=1e-3
         Threshold for down-sampling frequent words (0 disables it).
@@ -59,8 +61,8 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         word, as the original word2vec does.
     n_jobs : int or None, default=None
         Worker threads for training, and parallel workers for ``transform``
-        as in :class:`AvgWord2VecTransformer` (where results do not depend on
-        it). None means 1, which together with an int
+        as in [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] (where results do
+        not depend on it). None means 1, which together with an int
         ``random_state`` makes training reproducible; -1 means all CPUs.
         With more than one thread the order in which threads update the shared
         vectors varies from run to run, so vectors differ slightly between runs
@@ -69,41 +71,19 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         Seed of the vector initialisation and of the sampling during training.
         An int is passed to gensim as ``seed`` unchanged. With an int and one
         worker, two fits give bit-identical vectors, also in different processes.
-    pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
-        How the (weighted) vectors of a document's known words are combined:
-        ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
-        adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
-        puts the mean and the maximum side by side (twice as many columns).
-    weighting : {"tfidf", "sif"} or None, default=None
-        Scale each token's vector before pooling. ``"tfidf"``: by the word's
-        smooth inverse document frequency in the training documents,
-        ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
-        document counts each time, which makes the term frequency). ``"sif"``:
-        by the smooth inverse frequency ``sif_a / (sif_a + p(w))`` of Arora,
-        Liang & Ma (2017), ``p(w)`` being the word's share of the training
-        tokens; words of the vectors absent from the training documents get
-        ``p(w)`` from their frequency rank in the vectors by Zipf's law
-        (``1 / ((rank + 1) H)``, ``H`` the harmonic number of the vocabulary
-        size). None weighs every token 1.
-    sif_a : float, default=1e-3
-        The ``a`` of ``weighting="sif"``: the smaller, the more frequent words
-        are played down.
-    remove_components : int, default=0
-        Remove from every output row its projection on the first
-        ``remove_components`` principal directions of the training documents'
-        pooled vectors (learned in fit, not centered, as Arora, Liang & Ma do);
-        combined with ``weighting="sif"`` this is their SIF embedding.
-    norm : {"l2"} or None, default=None
-        If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.
+    {{pooling}}
+    {{weighting}}
+    {{sif_a}}
+    {{remove_components}}
+    {{norm}}
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. Already tokenized
-        documents are used exactly as given.
-    token_pattern : str or None, default=r"(?u)\w+(?:'\w+)*"
-        Regular expression that matches a token. The default keeps single-letter
-        words ("a", "i") and contractions ("don't", "it's") whole; ``None`` means
-        the default. Ignored when ``tokenizer`` is given.
-    tokenizer : callable or None, default=None
-        A function ``str -> list[str]`` that replaces the regular expression.
+        documents are used exactly as given, and every token is looked up as
+        written: the vocabulary holds this estimator's own tokens. With
+        ``init_vectors``, a word finds its pretrained vector through its casings
+        too (as in ``PretrainedEmbeddingVectorizer``).
+    {{token_pattern}}
+    {{tokenizer}}
     keep_model : bool, default=False
         Keep the whole gensim model (with its training state, about twice the
         size of the vectors) in ``model_``, e.g. to continue training it. By
@@ -113,11 +93,11 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
     init_vectors : str, PathLike, KeyedVectors, gensim model or None, default=None
         Fine-tune pretrained vectors instead of starting from random ones: the
         words of the training vocabulary that these vectors cover (looked up as
-        :class:`PretrainedEmbeddingVectorizer` does, other casings included)
-        start from their pretrained vector, the others start random, and
-        training continues on the documents. A path is loaded with
-        :func:`load_vectors` (once per process, through the cache); the vectors
-        must have ``vector_size`` dimensions. ``clone`` shares them, never
+        [`PretrainedEmbeddingVectorizer`][skw2v.PretrainedEmbeddingVectorizer] does,
+        other casings included) start from their pretrained vector, the others start
+        random, and training continues on the documents. A path is loaded with
+        [`load_vectors`][skw2v.load_vectors] (once per process, through the cache); the
+        vectors must have ``vector_size`` dimensions. ``clone`` shares them, never
         copies them.
 
     Attributes
@@ -130,11 +110,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         The trained model with its training state; only when ``keep_model=True``.
     n_words_initialized_ : int
         How many words started from ``init_vectors``; only with ``init_vectors``.
-    word_weights_ : ndarray of shape (n_words,) or None
-        The weight of each word of ``wv_`` (in its row order); None without
-        ``weighting``.
-    components_ : ndarray of shape (remove_components, n_features_out)
-        The directions removed from every output row.
+    {{word_weights_}}
+    {{unseen_word_weight_}}
+    {{components_}}
 
     See Also
     --------

@@ -72,7 +72,7 @@ def load_movie_reviews(*, return_X_y: bool = False, as_frame: bool = False):
 
     Returns
     -------
-    data : :class:`~sklearn.utils.Bunch`
+    data : sklearn.utils.Bunch
         Dictionary-like object with the following attributes.
 
         data : list of str, or DataFrame of shape (10662, 1)

@@ -1,0 +1,105 @@
+"""Descriptions of the parameters and attributes that several estimators share.
+
+Each is written once, here. A docstring names one with a line holding only
+``{{name}}``, indented as the entry it stands for, and ``fill_doc``
+replaces that line with the entry, when the class is defined. The rendered
+documentation, ``help()`` and the doctests all see the filled docstring.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from ._text import DEFAULT_TOKEN_PATTERN
+
+_ENTRIES = {
+    "pooling": """\
+pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+    How the (weighted) vectors of a document's known words are combined:
+    ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
+    adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
+    puts the mean and the maximum side by side (twice as many columns).""",
+    "weighting": """\
+weighting : {None, "tfidf", "sif"}, default=None
+    Scale each token's vector before pooling. ``"tfidf"``: by the word's
+    smooth inverse document frequency in the training documents,
+    ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
+    document counts each time, which makes the term frequency). ``"sif"``:
+    by the smooth inverse frequency ``sif_a / (sif_a + p(w))`` of Arora,
+    Liang & Ma (2017), ``p(w)`` being the word's share of the training
+    tokens; words of the vectors absent from the training documents get
+    ``p(w)`` from their frequency rank in the vectors by Zipf's law
+    (``1 / ((rank + 1) H)``, ``H`` the harmonic number of the vocabulary
+    size). None weighs every token 1.""",
+    "sif_a": """\
+sif_a : float, default=1e-3
+    The ``a`` of ``weighting="sif"``: the smaller, the more frequent words
+    are played down.""",
+    "remove_components": """\
+remove_components : int, default=0
+    Remove from every output row its projection on the first
+    ``remove_components`` principal directions of the training documents'
+    pooled vectors (learned in fit, not centered, as Arora, Liang & Ma do);
+    combined with ``weighting="sif"`` this is their SIF embedding.""",
+    "norm": """\
+norm : {None, "l2"}, default=None
+    If ``"l2"``, every non-zero output row is scaled to unit Euclidean norm.""",
+    "n_jobs": """\
+n_jobs : int or None, default=None
+    Worker processes for ``transform``. A large batch of raw text (at
+    least two million characters per worker) is cut into one part per
+    worker process, which tokenizes and pools it and writes its rows into a
+    shared output. A memory-mapped table is shared, and a table read from a
+    file is reopened by each worker, memory-mapped from the cache (see
+    ``load_vectors``); a table in memory over 16 MB is copied to each call's
+    workers, so the batch must then be larger (by 1 character per 20 bytes
+    of table). Smaller batches and tokenized documents are pooled in this
+    process. The first such call starts the processes (as long as importing
+    skw2v takes); joblib keeps them for later calls. None means 1, -1 all
+    CPUs. Results do not depend on it.""",
+    "lowercase_casings": """\
+lowercase : bool, default=True
+    Convert raw documents to lowercase before tokenizing (already tokenized
+    documents are used as given), and find a token the vectors lack through
+    its casings: as written, then in lowercase, then in the table's most
+    frequent casing, so that "paris" finds "Paris".""",
+    "token_pattern": f"""\
+token_pattern : str or None, default=r"{DEFAULT_TOKEN_PATTERN}"
+    Regular expression that matches a token. The default keeps single-letter
+    words ("a", "i") and contractions ("don't", "it's") whole; ``None`` means
+    the default. Ignored when ``tokenizer`` is given.""",
+    "tokenizer": """\
+tokenizer : callable or None, default=None
+    A function ``str -> list[str]`` that replaces the regular expression
+    (after lowercasing, with ``lowercase=True``).""",
+    "word_weights_": """\
+word_weights_ : ndarray of shape (n_words,) or None
+    The weight of each word of ``wv_`` (in its row order); None without
+    ``weighting``.""",
+    "unseen_word_weight_": """\
+unseen_word_weight_ : float or None
+    The weight of a word outside ``wv_`` that still gets a vector (from
+    fastText subwords); None without ``weighting``.""",
+    "components_": """\
+components_ : ndarray of shape (remove_components, n_features_out)
+    The directions removed from every output row.""",
+}
+
+#: Parameters and attributes of the pooling step, in their usual order.
+POOLING_ENTRIES = ("pooling", "weighting", "sif_a", "remove_components", "norm")
+
+_MARKER = re.compile(r"^(?P<indent> *)\{\{(?P<name>\w+)\}\}$", re.MULTILINE)
+
+
+def fill_doc(obj):
+    """Replace the ``{{name}}`` lines of ``obj``'s docstring by the shared entries.
+
+    A name not described here is an error when the class is defined.
+    """
+
+    def entry(match: re.Match) -> str:
+        return textwrap.indent(_ENTRIES[match["name"]], match["indent"])
+
+    obj.__doc__ = _MARKER.sub(entry, obj.__doc__)
+    return obj
