@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
+from gensim.test.utils import datapath
 
 from skw2v import Word2VecVectorizer
 from skw2v._loading import clear_registry
@@ -51,3 +52,34 @@ def toy_vectors():
         np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0]], dtype=np.float32),
     )
     return wv
+
+
+# fastText vectors trained on these very movie reviews (1694 words x 100).
+POLARITY_VEC = datapath("pang_lee_polarity_fasttext.vec")
+
+
+@pytest.fixture(scope="session")
+def polarity():
+    return KeyedVectors.load_word2vec_format(POLARITY_VEC, unicode_errors="replace")
+
+
+@pytest.fixture
+def vec_file(tmp_path, polarity):
+    path = tmp_path / "polarity.bin"
+    polarity.save_word2vec_format(str(path), binary=True)
+    return path
+
+
+@pytest.fixture
+def cased_file(tmp_path, polarity):
+    """The polarity vectors with some words stored only capitalized, plus phrases."""
+    keys = list(polarity.index_to_key)
+    capitalized = {"good", "bad", "funny", "movie"}
+    keys = [k.capitalize() if k in capitalized else k for k in keys]
+    wv = KeyedVectors(vector_size=100)
+    wv.add_vectors(keys, polarity.vectors)
+    phrases = ["Special_Effects", "romantic_comedy"]
+    wv.add_vectors(phrases, np.stack([polarity["special"], polarity["comedy"]]) * 3)
+    path = tmp_path / "cased.vec"
+    wv.save_word2vec_format(str(path))
+    return path

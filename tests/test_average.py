@@ -1,11 +1,8 @@
 """AvgWord2VecTransformer: pooling over vectors the user already has."""
 
-import pickle
-
 import numpy as np
 import pytest
 from gensim.models import FastText, Word2Vec
-from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -66,31 +63,6 @@ def test_same_output_as_the_vectorizer_that_trained_the_vectors(
     X, _ = small_corpus
     pooler = AvgWord2VecTransformer(vectors=fitted_vectorizer).fit(X)
     np.testing.assert_array_equal(pooler.transform(X), fitted_vectorizer.transform(X))
-
-
-def test_clone_shares_the_vectors_instead_of_copying_them(
-    toy_vectors, fitted_vectorizer
-):
-    for source in (toy_vectors, fitted_vectorizer):
-        pooler = AvgWord2VecTransformer(vectors=source, norm="l2")
-        copy = clone(pooler)
-        assert copy.vectors is source
-        assert copy.norm == "l2"
-        fitted_copy = clone(pooler.fit(["good"]))
-        assert fitted_copy.vectors is source and not hasattr(fitted_copy, "wv_")
-    # set_output survives a clone, as with scikit-learn's own clone
-    pandas_pooler = AvgWord2VecTransformer(vectors=toy_vectors).set_output(
-        transform="pandas"
-    )
-    assert hasattr(clone(pandas_pooler).fit(["good"]).transform(["good"]), "columns")
-
-
-def test_pickle_round_trip(toy_vectors):
-    pooler = AvgWord2VecTransformer(vectors=toy_vectors).fit(["good"])
-    restored = pickle.loads(pickle.dumps(pooler))
-    np.testing.assert_array_equal(
-        restored.transform(["good movie"]), pooler.transform(["good movie"])
-    )
 
 
 def test_grid_search_over_pooling_parameters(fitted_vectorizer, small_corpus):

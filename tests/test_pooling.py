@@ -1,7 +1,5 @@
 """The pooling engine: each option by hand, against a loop reference, in threads."""
 
-import pickle
-import re
 import warnings
 from collections import Counter
 from math import log
@@ -12,21 +10,9 @@ from gensim.models import KeyedVectors
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skw2v._base
-import skw2v._parallel
 import skw2v._pooling
-from skw2v import (
-    AvgWord2VecTransformer,
-    PretrainedEmbeddingVectorizer,
-    Word2VecVectorizer,
-)
-from skw2v._parallel import JOBLIB_MAX_NBYTES, table_bytes_to_copy
+from skw2v import AvgWord2VecTransformer
 from skw2v._pooling import chunk_bounds, pool_ids
-from skw2v._text import (
-    DEFAULT_TOKEN_PATTERN,
-    _DefaultTokenizer,
-    _tokens_per_line,
-    build_tokenizer,
-)
 from skw2v._vectors import WordTable
 
 POOLINGS = ["mean", "sum", "max", "mean+max"]
@@ -329,184 +315,13 @@ def test_chunk_sizes_and_jobs_do_not_change_the_rows(
     np.testing.assert_array_equal(one, tokenized)
 
 
-def test_processes_equal_one_job_and_merge_the_warnings(
-    monkeypatch, tmp_path, fitted_vectorizer, reviews
-):
-    # A small threshold sends even this batch to two worker processes.
-    monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
-    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
-    X = [*reviews.data[:1500], "", "zzzz", *reviews.data[1500:3000], ""]
-    pooler = AvgWord2VecTransformer(
-        vectors=fitted_vectorizer, pooling="mean+max", weighting="tfidf", norm="l2"
-    ).fit(reviews.data[:3000])
-    with pytest.warns(UserWarning, match="of 3003 documents have no word") as serial:
-        one = pooler.transform(X)
-    with pytest.warns(UserWarning, match="of 3003 documents have no word") as parts:
-        two = pooler.set_params(n_jobs=2).transform(X)
-    assert len(parts) == 1  # one warning, with the counts of both workers added
-    assert str(parts[0].message) == str(serial[0].message)
-    np.testing.assert_array_equal(one, two)
-    assert type(two) is np.ndarray and two.flags.writeable
-    assert list(tmp_path.iterdir()) == []  # the shared file is removed...
-    with pytest.warns(UserWarning, match="have no word"):
-        again = pooler.transform(X[::-1])
-    np.testing.assert_array_equal(two, one)  # ...but the rows stay readable
-    np.testing.assert_array_equal(again, one[::-1])
-    assert not np.shares_memory(two, again)
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(two)), one)
-
-
-def test_shared_output_goes_to_a_temporary_directory_without_room(
-    monkeypatch, tmp_path
-):
-    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
-    assert skw2v._parallel.scratch_directory(10) == str(tmp_path)
-    assert skw2v._parallel.scratch_directory(2**62) is None  # no room: tempfile's
-    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path / "missing"))
-    assert skw2v._parallel.scratch_directory(10) is None
-
-
-def test_word2vec_vectorizer_pools_with_its_n_jobs(fitted_vectorizer, small_corpus):
-    X, _ = small_corpus
-    from sklearn.base import clone
-
-    vectorizer = clone(fitted_vectorizer).set_params(pooling="max", n_jobs=1).fit(X)
-    one = vectorizer.transform(X)
-    two = vectorizer.set_params(n_jobs=2).transform(X)
-    np.testing.assert_array_equal(one, two)
-
-
-# -- the default tokenizer's fast path -----------------------------------------------
-
-ADVERSARIAL = [
-    "",
-    " ",
-    "'",
-    "''",
-    "'''a'''",
-    "a'",
-    "'a",
-    "a''b",
-    "a'''b",
-    "'a'b'",
-    "don't",
-    "rock'n'roll",
-    "x' 'y",
-    "'' ''a'' ",
-    "a\nb\r\nc",
-    "tab\tsep\x0bvt\x0cff\x1cfs\x1dgs\x1ers\x1fus\x85nel",
-    "Ünïcode's  café' 'x",
-    "ΑΒΓ δ'ε ÉCOLE",
-    "_a_ __ _'_",
-    "1'2 3''4 5'",
-    "a'\nb",
-    "I'M'",
-    "\x00a'\x00'b",
-    "’curly’ quotes aren't apostrophes",
-    'a-b_c.d,e;f:g!h?i(j)k[l]m{n}o<p>q/r\\s|t@u#v$w%x^y&z*1+2=3~4`5"6',
-    "İstanbul ǅ ß ẞ",  # lowercasing that changes length
-    "x" * 50 + "'" + "y" * 50,
-    "mixed ascii then é",
-    "undecodable \udcff\udce9 bytes'\udcff kept apart",  # errors="surrogateescape"
-]
-
-
-def assert_tokenized_as_the_regex(docs, lowercase):
-    """Check both tokenizer paths against ``re.findall``.
-
-    Without a NUL character in any document, the whole batch goes through one
-    ``bytes.translate``; a document holding one sends the batch through
-    ``str.translate`` per document. Both are checked, per document (``batch``)
-    and flat (``flat``).
-    """
-    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
-    tokenize = build_tokenizer(lowercase=lowercase)
-    without_nul = [doc for doc in docs if "\0" not in doc]
-    assert len(without_nul) < len(docs) and not all(map(str.isascii, without_nul))
-    for batch in (without_nul, docs):
-        expected = [pattern.findall(doc.lower() if lowercase else doc) for doc in batch]
-        assert tokenize.batch(batch) == expected
-        tokens, lengths = tokenize.flat(batch)
-        assert lengths.dtype == np.int64
-        assert lengths.tolist() == list(map(len, expected))
-        assert tokens == [token for doc in expected for token in doc]
-
-
-@pytest.mark.parametrize("lowercase", [True, False])
-def test_fast_tokenizer_equals_the_regex_on_every_review(reviews, lowercase):
-    docs = [*reviews.data, *ADVERSARIAL, "", "", *ADVERSARIAL[::-1], ""]
-    assert_tokenized_as_the_regex(docs, lowercase)
-    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
-    tokenize = build_tokenizer(lowercase=lowercase)
-    for doc in ADVERSARIAL:  # one document at a time: the regex itself
-        assert tokenize(doc) == pattern.findall(doc.lower() if lowercase else doc)
-
-
-def test_flat_tokens_of_no_document_and_of_empty_ones():
-    tokenize = build_tokenizer()
-    tokens, lengths = tokenize.flat([])
-    assert tokens == [] and lengths.shape == (0,)
-    assert tokenize.flat(["", " \n "])[1].tolist() == [0, 0]
-
-
-@pytest.mark.parametrize("lowercase", [True, False])
-def test_fast_tokenizer_equals_the_regex_on_random_unicode(lowercase):
-    # Every ASCII character plus the non-ASCII ones that break shortcuts:
-    # case changes that change length, combining marks, Unicode spaces, digits
-    # and letters that are not ASCII, a lone surrogate, curly apostrophes.
-    alphabet = [chr(code) for code in range(128)] + list(
-        "'’éÉßẞİıǅΣσς\u0301\u0307\u00a0\u2028\x85\u3000中文\U0001f600\udcff"
-        "\ufb01\u2160\u00b2٣"
-    )
-    rng = np.random.default_rng(0)
-    docs = [
-        "".join(rng.choice(alphabet, size=rng.integers(0, 30))) for _ in range(3000)
-    ]
-    # numpy drops NUL characters from its strings: put some back.
-    docs += [f"{doc[:5]}\0{doc[5:]}" for doc in docs[:100]]
-    assert_tokenized_as_the_regex(docs, lowercase)
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("", [0]),
-        ("a", [1]),
-        ("\n", [0, 0]),
-        (" a  bb \n\nccc\n d", [2, 0, 1, 1]),
-        ("caf\u00e9 \u00fcber x\n\u4e2d\u6587", [3, 1]),  # multi-byte UTF-8
-    ],
-)
-def test_tokens_per_line(text, expected):
-    assert _tokens_per_line(text).tolist() == expected
-    assert expected == [len(line.split()) for line in text.split("\n")]
-
-
-def test_fast_tokenizer_on_every_ascii_character_pair():
-    pattern = re.compile(DEFAULT_TOKEN_PATTERN)
-    docs = [
-        chr(a) + chr(b) + "x" + chr(a) for a in range(128) for b in range(0, 128, 3)
-    ]
-    tokenize = build_tokenizer()
-    assert tokenize.batch(docs) == [pattern.findall(doc.lower()) for doc in docs]
-
-
-def test_fast_path_only_for_the_default_pattern():
-    assert isinstance(build_tokenizer(token_pattern=None), _DefaultTokenizer)
-    assert not isinstance(build_tokenizer(token_pattern=r"\w+"), _DefaultTokenizer)
-    assert not isinstance(build_tokenizer(tokenizer=str.split), _DefaultTokenizer)
-    assert build_tokenizer(token_pattern=r"[a-z]+")("Don't") == ["don", "t"]
+# -- tokenized input -----------------------------------------------------------------
 
 
 def test_numpy_string_tokens_are_accepted(toy_vectors):
     tokens = [list(np.array(["good", "movie"]))]  # numpy.str_ items
     pooled, _ = pool(toy_vectors, tokens, pooling="sum")
     np.testing.assert_allclose(pooled, [GOOD + MOVIE])
-
-
-def test_mixed_raw_and_tokenized_documents():
-    tokens = build_tokenizer().documents(["Don't go", ["Kept", "AS", "is"]])
-    assert tokens == [["don't", "go"], ["Kept", "AS", "is"]]
 
 
 # -- bad parameters --------------------------------------------------------------------
@@ -559,62 +374,6 @@ def test_transform_memory_is_the_output_plus_one_chunk(
     one_chunk = peak_above_output(2**30)  # the whole batch at once
     assert small_chunks < 4 * 2**20
     assert one_chunk > 4 * small_chunks
-
-
-def test_workers_get_only_what_pooling_needs(tmp_path, fitted_vectorizer, reviews):
-    X = reviews.data[:300]
-    trained = Word2VecVectorizer(
-        vector_size=20,
-        min_count=1,
-        epochs=1,
-        keep_model=True,
-        init_vectors=fitted_vectorizer.wv_,
-        random_state=0,
-    ).fit(X)
-    shipped = trained._worker_copy()
-    assert shipped.init_vectors is None and not hasattr(shipped, "model_")
-    assert trained.init_vectors is not None and hasattr(trained, "model_")
-    np.testing.assert_array_equal(shipped.transform(X), trained.transform(X))
-    assert len(pickle.dumps(shipped)) < len(pickle.dumps(trained)) / 2
-
-    path = tmp_path / "vectors.bin"
-    fitted_vectorizer.wv_.save_word2vec_format(path, binary=True)
-    from_file = PretrainedEmbeddingVectorizer(vectors=path, cache_dir=tmp_path)
-    shipped = from_file.fit(X)._worker_copy()
-    assert shipped.vectors == path  # reopened from the file in each worker
-    assert table_bytes_to_copy(shipped) == 0
-
-
-def test_a_large_table_in_memory_needs_a_larger_batch_for_processes(
-    monkeypatch, tmp_path
-):
-    words = [f"w{i}" for i in range(JOBLIB_MAX_NBYTES // (4 * 64) + 1)]
-    in_memory = KeyedVectors(vector_size=64)
-    in_memory.add_vectors(words, np.ones((len(words), 64), np.float32))
-    mapped = KeyedVectors(vector_size=64)
-    mapped.add_vectors(words, np.ones((len(words), 64), np.float32))
-    mapped.vectors = np.memmap(
-        tmp_path / "table", np.float32, "w+", shape=in_memory.vectors.shape
-    )
-    mapped.vectors[:] = 1
-    used_processes = []
-    original = skw2v._parallel.worth_processes
-
-    def recording(shipped, documents, n_jobs):
-        worth = original(shipped, documents, n_jobs)
-        if worth:
-            used_processes.append(table_bytes_to_copy(shipped))
-        return worth
-
-    monkeypatch.setattr(skw2v._parallel, "worth_processes", recording)
-    monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
-    X = ["w1 w2", "w3"] * 100  # 1,000 characters
-    for table, expected in [(mapped, [0]), (in_memory, [])]:
-        pooler = AvgWord2VecTransformer(vectors=table, n_jobs=2).fit(X)
-        np.testing.assert_array_equal(pooler.transform(X), np.ones((200, 64)))
-        assert used_processes == expected  # joblib would copy 17 MB for 1,000
-        used_processes.clear()  # characters: not worth it
-    assert table_bytes_to_copy(pooler._worker_copy()) == in_memory.vectors.nbytes
 
 
 # -- the mode registries ---------------------------------------------------------------

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
-from sklearn.base import clone
 from sklearn.utils import estimator_checks as sk_checks
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -94,10 +93,6 @@ def test_without_vectors_everything_is_random_and_max_length_learned(small_corpu
     assert seq.max_length_ == max(len(t) for t in seq._tokenize(X))
     assert seq.transform(X).shape == (len(X), seq.max_length_)
     assert seq.get_feature_names_out()[0] == "embeddingsequencer0"
-
-
-def test_clone_shares_the_vectors(polarity):
-    assert clone(EmbeddingSequencer(vectors=polarity)).vectors is polarity
 
 
 def test_bad_input(polarity):

@@ -1,6 +1,7 @@
 """Table sharing (``skw2v/_sharing.py``): clone, copies, pickles and workers."""
 
 import copy
+import os
 import pickle
 
 import numpy as np
@@ -13,6 +14,7 @@ from skw2v import (
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
 )
+from skw2v._loading import clear_registry, load_counts
 from skw2v._parallel import table_bytes_to_copy
 from skw2v._sharing import _SharedTableMixin
 
@@ -58,3 +60,63 @@ def test_a_table_from_a_file_travels_by_reference(tmp_path, fitted_vectorizer):
     np.testing.assert_array_equal(
         restored.transform(["good movie"]), by_reference.transform(["good movie"])
     )
+
+
+def test_clone_shares_the_vectors_instead_of_copying_them(
+    toy_vectors, fitted_vectorizer
+):
+    for source in (toy_vectors, fitted_vectorizer):
+        pooler = AvgWord2VecTransformer(vectors=source, norm="l2")
+        copy = clone(pooler)
+        assert copy.vectors is source
+        assert copy.norm == "l2"
+        fitted_copy = clone(pooler.fit(["good"]))
+        assert fitted_copy.vectors is source and not hasattr(fitted_copy, "wv_")
+    # set_output survives a clone, as with scikit-learn's own clone
+    pandas_pooler = AvgWord2VecTransformer(vectors=toy_vectors).set_output(
+        transform="pandas"
+    )
+    assert hasattr(clone(pandas_pooler).fit(["good"]).transform(["good"]), "columns")
+
+
+def test_pickle_round_trip(toy_vectors):
+    pooler = AvgWord2VecTransformer(vectors=toy_vectors).fit(["good"])
+    restored = pickle.loads(pickle.dumps(pooler))
+    np.testing.assert_array_equal(
+        restored.transform(["good movie"]), pooler.transform(["good movie"])
+    )
+
+
+def test_clone_shares_the_table(vec_file, polarity, small_corpus):
+    X, _ = small_corpus
+    fitted = PretrainedEmbeddingVectorizer(vectors=vec_file).fit(X[:10])
+    parsed = load_counts["parsed"]
+    again = clone(fitted).fit(X[:10])
+    assert again.wv_ is fitted.wv_ and load_counts["parsed"] == parsed
+    in_memory = PretrainedEmbeddingVectorizer(vectors=polarity).fit(X[:10])
+    assert clone(in_memory).vectors is polarity
+    assert clone(in_memory).fit(X[:10]).wv_ is polarity
+
+
+def test_pickle_stores_a_reference_not_the_table(vec_file, small_corpus):
+    X, _ = small_corpus
+    vectorizer = PretrainedEmbeddingVectorizer(vectors=vec_file).fit(X)
+    expected = vectorizer.transform(X)
+    reference = pickle.dumps(vectorizer)
+    embedded = pickle.dumps(vectorizer.set_params(embed_vectors=True))
+    table_bytes = vectorizer.wv_.vectors.nbytes
+    assert len(reference) < table_bytes / 20 < table_bytes < len(embedded)
+    restored = pickle.loads(reference)
+    assert restored.wv_ is vectorizer.wv_  # resolved through the registry
+    np.testing.assert_array_equal(restored.transform(X), expected)
+    # Elsewhere: the embedded one needs no file, the reference names it.
+    clear_registry()
+    moved = vec_file.with_suffix(".moved")
+    os.replace(vec_file, moved)
+    np.testing.assert_array_equal(pickle.loads(embedded).transform(X), expected)
+    with pytest.raises(FileNotFoundError, match="polarity.bin.*embed_vectors=True"):
+        pickle.loads(reference)
+
+
+def test_clone_shares_the_vectors(polarity):
+    assert clone(EmbeddingSequencer(vectors=polarity)).vectors is polarity

@@ -1,5 +1,7 @@
 """The word table (``skw2v/_vectors.py``): one lookup rule for every caller."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
@@ -12,10 +14,14 @@ from skw2v import (
     EmbeddingSequencer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
+    load_vectors,
 )
 from skw2v._cli import main
+from skw2v._text import flatten
 from skw2v._vectors import WordTable, first_casings
 from skw2v.evaluation import evaluate_similarity
+
+LEE_FASTTEXT = datapath("lee_fasttext_new.bin")
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*have no word in the vocabulary")
 
@@ -125,3 +131,180 @@ def test_fasttext_words_are_never_missing():
     table = WordTable(fasttext)
     assert table.has_subwords and table.missing(["qwertyuiop"]) == []
     assert table.rows(["qwertyuiop"]).tolist() == [-1]  # no row of its own
+
+
+# -- casings, phrases and subwords through the estimators ------------------------------
+
+
+def test_casings_are_found(cased_file, vec_file, small_corpus):
+    X, _ = small_corpus
+    cased = PretrainedEmbeddingVectorizer(vectors=cased_file).fit(X)
+    plain = PretrainedEmbeddingVectorizer(vectors=vec_file).fit(X)
+    np.testing.assert_allclose(cased.transform(X), plain.transform(X), rtol=1e-5)
+    report = cased.coverage(["A good movie, a BAD movie"])
+    assert report["missing"] == [] and report["n_found"] == 6
+    exact = PretrainedEmbeddingVectorizer(vectors=cased_file, lowercase=False).fit(X)
+    missing = dict(exact.coverage(["A good movie, a BAD movie"])["missing"])
+    assert missing == {"A": 1, "good": 1, "movie": 2, "BAD": 1}
+
+
+def test_pretokenized_documents_find_other_casings(cased_file):
+    vectorizer = PretrainedEmbeddingVectorizer(vectors=cased_file).fit([["x"]])
+    rows = vectorizer.transform([["GOOD"], ["good"], ["Good"]])
+    np.testing.assert_array_equal(rows[0], rows[1])
+    np.testing.assert_array_equal(rows[1], rows[2])
+    assert np.abs(rows[0]).sum() > 0
+
+
+def test_phrases_are_joined_only_when_asked(cased_file):
+    docs = ["the special effects", "a romantic comedy"]
+    wv = load_vectors(cased_file)
+    joined = PretrainedEmbeddingVectorizer(vectors=cased_file, max_phrase_words=3)
+    rows = joined.fit_transform(docs)
+    np.testing.assert_allclose(
+        rows[0], (wv["the"] + wv["Special_Effects"]) / 2, rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        rows[1], (wv["a"] + wv["romantic_comedy"]) / 2, rtol=1e-5
+    )
+    plain = PretrainedEmbeddingVectorizer(vectors=cased_file).fit_transform(docs)
+    np.testing.assert_allclose(
+        plain[0],
+        (wv["the"] + wv["special"]) / 2,
+        rtol=1e-5,  # no "effects"
+    )
+
+
+def greedy_phrases(doc, known, longest):
+    """Join phrases the plain way: at each token, the longest known n-gram wins."""
+    out, i = [], 0
+    while i < len(doc):
+        for n in range(min(longest, len(doc) - i), 1, -1):
+            if "_".join(doc[i : i + n]) in known:
+                out.append("_".join(doc[i : i + n]))
+                i += n
+                break
+        else:
+            out.append(doc[i])
+            i += 1
+    return out
+
+
+def phrase_vectorizer(keys, **params):
+    wv = KeyedVectors(vector_size=2)
+    wv.add_vectors(keys, np.ones((len(keys), 2), dtype=np.float32))
+    return PretrainedEmbeddingVectorizer(vectors=wv, **params).fit([keys[:1]])
+
+
+@pytest.fixture(scope="session")
+def review_phrases(reviews):
+    """The reviews' tokens and their 300 most frequent bigrams and 100 trigrams.
+
+    Every third phrase is stored capitalized ("Special_Effects"), as cased
+    vectors do; lowercase tokens reach those only through their casing.
+    """
+    docs = PretrainedEmbeddingVectorizer()._tokenize(reviews.data)
+    grams = {}
+    for n, top in [(2, 300), (3, 100)]:
+        counts = Counter(
+            "_".join(doc[i : i + n]) for doc in docs for i in range(len(doc) - n + 1)
+        )
+        grams[n] = [gram for gram, _ in counts.most_common(top)]
+    phrases = grams[2] + grams[3]
+    keys = [p.title() if i % 3 == 0 else p for i, p in enumerate(phrases)]
+    return docs, ["film", "movie", *keys]
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("longest", [2, 3])
+def test_join_phrases_matches_the_greedy_definition(review_phrases, longest, lowercase):
+    docs, keys = review_phrases
+    known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
+    vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
+    tokens, lengths = vectorizer._word_table().join_phrases(*flatten(docs))
+    expected, expected_lengths = flatten(
+        [greedy_phrases(doc, known, longest) for doc in docs]
+    )
+    assert tokens == expected
+    np.testing.assert_array_equal(lengths, expected_lengths)
+    # The table is not idle: a good share of the tokens were joined.
+    n_joined = sum(t.count("_") for t in tokens)
+    assert n_joined > len(tokens) / 20
+    assert any(t.count("_") == 2 for t in tokens) == (longest == 3)
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("longest", [2, 3, 10])
+def test_join_phrases_edge_cases(longest, lowercase):
+    keys = ["a_b", "b_c", "x_y", "p_q_r", "q_r", "New_York", "w"]
+    docs = [
+        [],
+        ["a"],
+        ["a", "b", "c"],  # overlapping candidates: the leftmost wins
+        ["x"],  # "x y" spans a document boundary: not joined
+        ["y"],
+        [],
+        ["p", "q", "r"],  # the trigram, or the bigram after "p"
+        ["z", "a", "b"],  # a phrase at a document's end
+        ["b", "c", "x", "y"],
+        ["new", "york"],  # known only through its casing
+        ["a", "b"],
+        [],
+    ]
+    expected = [
+        [],
+        ["a"],
+        ["a_b", "c"],
+        ["x"],
+        ["y"],
+        [],
+        ["p_q_r"] if longest >= 3 else ["p", "q_r"],
+        ["z", "a_b"],
+        ["b_c", "x_y"],
+        ["new_york"] if lowercase else ["new", "york"],
+        ["a_b"],
+        [],
+    ]
+    known = set(keys) | ({key.lower() for key in keys} if lowercase else set())
+    assert expected == [greedy_phrases(doc, known, longest) for doc in docs]
+    vectorizer = phrase_vectorizer(keys, max_phrase_words=longest, lowercase=lowercase)
+    tokens, lengths = vectorizer._word_table().join_phrases(*flatten(docs))
+    assert tokens == [token for doc in expected for token in doc]
+    assert lengths.tolist() == list(map(len, expected))
+    # Batches too short for any phrase, down to no document at all.
+    for batch in ([], [[]], [["a"]], [[], ["w"], []]):
+        tokens, lengths = vectorizer._word_table().join_phrases(*flatten(batch))
+        assert tokens == [token for doc in batch for token in doc]
+        assert lengths.tolist() == list(map(len, batch))
+    assert vectorizer.coverage([])["n_tokens"] == 0
+
+
+def test_fasttext_unknown_words_get_subword_vectors():
+    vectorizer = PretrainedEmbeddingVectorizer(vectors=LEE_FASTTEXT).fit(["the"])
+    n_words = len(vectorizer.wv_)
+    rows = vectorizer.transform(["governmentalist", "the governmentalist"])
+    np.testing.assert_allclose(
+        rows[0], vectorizer.wv_.get_vector("governmentalist"), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        rows[1],
+        (vectorizer.wv_["the"] + vectorizer.wv_.get_vector("governmentalist")) / 2,
+        rtol=1e-5,
+    )
+    assert len(vectorizer.wv_) == n_words, "transform changed the table"
+    # The lookup table holds the batch's words, not a copy of the whole table.
+    key_to_index, table, _ = vectorizer._word_table().pooling_table(
+        ["the", "governmentalist"]
+    )
+    assert sorted(key_to_index) == ["governmentalist", "the"] and len(table) == 2
+    with_tfidf = PretrainedEmbeddingVectorizer(
+        vectors=LEE_FASTTEXT, weighting="tfidf", pooling="sum"
+    ).fit(["the"])
+    idf_unseen = np.log(2) + 1  # one training document, df = 0
+    np.testing.assert_allclose(
+        with_tfidf.transform(["governmentalist"])[0],
+        idf_unseen * vectorizer.wv_.get_vector("governmentalist"),
+        rtol=1e-5,
+    )
+    report = vectorizer.coverage(["the governmentalist"])
+    assert report["n_subword"] == 1 and report["missing"] == [("governmentalist", 1)]

@@ -1,0 +1,197 @@
+"""Training (``skw2v/_training.py``): gensim parity, reproducibility, fine-tuning."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors, Word2Vec
+from gensim.models.word2vec import MAX_WORDS_IN_BATCH
+from sklearn.base import clone
+
+from skw2v import Word2VecVectorizer
+from skw2v._text import build_tokenizer
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sg": 1, "window": 2, "negative": 3, "sample": 0},
+        {"sg": 1, "hs": 1, "negative": 0, "shrink_windows": False},
+        {"cbow_mean": 0, "ns_exponent": 0.5, "alpha": 0.05, "min_alpha": 0.01},
+        {"max_final_vocab": 300, "epochs": 2},
+    ],
+)
+def test_vectors_are_bit_identical_to_gensim_with_the_same_parameters(
+    params, small_corpus
+):
+    X, _ = small_corpus
+    vectorizer = Word2VecVectorizer(vector_size=16, random_state=1, **params).fit(X)
+    tokenize = build_tokenizer()
+    model = Word2Vec(
+        [tokenize(doc) for doc in X], vector_size=16, seed=1, workers=1, **params
+    )
+    assert vectorizer.wv_.index_to_key == model.wv.index_to_key
+    np.testing.assert_array_equal(vectorizer.wv_.vectors, model.wv.vectors)
+
+
+def test_parameters_change_the_model(small_corpus):
+    X, _ = small_corpus
+    base = Word2VecVectorizer(vector_size=16, random_state=0).fit(X)
+    skip_gram = Word2VecVectorizer(vector_size=16, random_state=0, sg=1).fit(X)
+    assert base.wv_.index_to_key == skip_gram.wv_.index_to_key
+    assert not np.allclose(base.wv_.vectors, skip_gram.wv_.vectors)
+    rare = Word2VecVectorizer(vector_size=16, random_state=0, min_count=1).fit(X)
+    assert len(rare.wv_) > len(base.wv_)
+
+
+_FIT_IN_A_SUBPROCESS = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    from skw2v import Word2VecVectorizer
+    from skw2v.datasets import load_movie_reviews
+
+    X = load_movie_reviews().data[:1500]
+    wv = Word2VecVectorizer(vector_size=16, min_count=2, random_state=7).fit(X).wv_
+    np.save(sys.argv[1], wv.vectors)
+    """
+)
+
+
+def test_same_random_state_gives_bit_identical_vectors_across_processes(
+    reviews, tmp_path
+):
+    in_process = (
+        Word2VecVectorizer(vector_size=16, min_count=2, random_state=7)
+        .fit(reviews.data[:1500])
+        .wv_.vectors
+    )
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"vectors{hash_seed}.npy"
+        subprocess.run(
+            [sys.executable, "-c", _FIT_IN_A_SUBPROCESS, str(out)],
+            check=True,
+            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
+        )
+        np.testing.assert_array_equal(np.load(out), in_process)
+
+
+def test_random_state_none_draws_a_new_seed(small_corpus):
+    X, _ = small_corpus
+    first = Word2VecVectorizer(vector_size=8, epochs=1).fit(X).wv_.vectors
+    second = Word2VecVectorizer(vector_size=8, epochs=1).fit(X).wv_.vectors
+    assert not np.array_equal(first, second)
+    rng = np.random.RandomState(0)
+    third = Word2VecVectorizer(vector_size=8, epochs=1, random_state=rng).fit(X)
+    assert third.random_state is rng  # the parameter is never replaced
+
+
+def test_multithreaded_training_works(small_corpus):
+    X, _ = small_corpus
+    vectorizer = Word2VecVectorizer(vector_size=16, n_jobs=2, random_state=0).fit(X)
+    assert vectorizer.transform(X[:3]).shape == (3, 16)
+    assert vectorizer.n_jobs == 2
+
+
+def test_documents_longer_than_gensims_sentence_limit_are_fully_used():
+    # "tail" occurs only past gensim's 10,000-word sentence limit.
+    doc = ["head", "body"] * (MAX_WORDS_IN_BATCH // 2) + ["tail", "body"] * 50
+    params = {"vector_size": 8, "min_count": 1, "sample": 0}  # no subsampling
+    untrained = Word2Vec(seed=0, workers=1, **params)
+    untrained.build_vocab([doc])
+    initial = untrained.wv["tail"].copy()
+    gensim_direct = Word2Vec([doc], seed=0, workers=1, **params)
+    np.testing.assert_array_equal(gensim_direct.wv["tail"], initial)  # never trained
+    ours = Word2VecVectorizer(random_state=0, **params).fit([doc])
+    assert not np.array_equal(ours.wv_["tail"], initial)
+
+
+def test_verbose_reports_every_epoch(small_corpus, capsys, monkeypatch):
+    X, _ = small_corpus
+    Word2VecVectorizer(vector_size=8, epochs=2, verbose=1).fit(X[:50])
+    assert "word2vec" in capsys.readouterr().err  # the tqdm bar
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were absent
+    Word2VecVectorizer(vector_size=8, epochs=2, verbose=1).fit(X[:50])
+    err = capsys.readouterr().err
+    assert "epoch 1/2" in err and "epoch 2/2" in err
+    Word2VecVectorizer(vector_size=8, epochs=2).fit(X[:50])
+    assert capsys.readouterr().err == ""  # silent by default
+
+
+def test_empty_vocabulary_says_so_and_suggests_lowering_min_count():
+    with pytest.raises(
+        ValueError, match="Empty vocabulary.*min_count=5.*Lower min_count"
+    ):
+        Word2VecVectorizer().fit(["a rare sentence", "another one"])
+    with pytest.raises(ValueError, match="Empty vocabulary.*0 tokens"):
+        Word2VecVectorizer(min_count=1).fit(["", "  ", "..."])
+
+
+def test_no_output_layer_is_refused():
+    with pytest.raises(ValueError, match="hs=0 and negative=0"):
+        Word2VecVectorizer(negative=0, min_count=1).fit(["good movie"])
+
+
+# -- init_vectors: fine-tuning pretrained vectors --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def splits(reviews):
+    """A larger split to pretrain on, and a smaller one to fine-tune on."""
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(reviews.data))
+    return [reviews.data[i] for i in order[:6000]], [
+        reviews.data[i] for i in order[6000:9000]
+    ]
+
+
+@pytest.fixture(scope="module")
+def pretrained(splits):
+    params = {"vector_size": 24, "min_count": 3, "epochs": 5, "random_state": 0}
+    return Word2VecVectorizer(**params).fit(splits[0]).wv_
+
+
+def _mean_cosine(a: KeyedVectors, b: KeyedVectors, words) -> float:
+    x, y = a[words], b[words]
+    cos = (x * y).sum(1) / np.linalg.norm(x, axis=1) / np.linalg.norm(y, axis=1)
+    return float(cos.mean())
+
+
+def test_fine_tuning_moves_vectors_but_stays_close(pretrained, splits):
+    params = {"vector_size": 24, "min_count": 3, "epochs": 5, "random_state": 1}
+    tuned = Word2VecVectorizer(init_vectors=pretrained, **params).fit(splits[1])
+    scratch = Word2VecVectorizer(**params).fit(splits[1])
+    covered = [w for w in tuned.wv_.index_to_key if w in pretrained.key_to_index]
+    assert tuned.n_words_initialized_ == len(covered) > 1000
+    tuned_cos = _mean_cosine(tuned.wv_, pretrained, covered)
+    scratch_cos = _mean_cosine(scratch.wv_, pretrained, covered)
+    assert tuned_cos < 0.999, "training did not move the pretrained vectors"
+    assert tuned_cos > scratch_cos + 0.3, (tuned_cos, scratch_cos)
+    # The pretrained table itself is left untouched.
+    again = Word2VecVectorizer(**{**params, "random_state": 0}).fit(splits[0])
+    np.testing.assert_array_equal(again.wv_.vectors, pretrained.vectors)
+
+
+def test_init_vectors_from_a_file_and_shared_by_clone(pretrained, splits, tmp_path):
+    path = tmp_path / "pretrained.bin"
+    pretrained.save_word2vec_format(str(path), binary=True)
+    params = {"vector_size": 24, "min_count": 3, "epochs": 1, "random_state": 1}
+    from_file = Word2VecVectorizer(init_vectors=path, **params).fit(splits[1][:500])
+    in_memory = Word2VecVectorizer(init_vectors=pretrained, **params)
+    in_memory.fit(splits[1][:500])
+    np.testing.assert_allclose(from_file.wv_.vectors, in_memory.wv_.vectors, atol=1e-5)
+    assert clone(in_memory).init_vectors is pretrained
+
+
+def test_dimension_mismatch(pretrained, splits):
+    vectorizer = Word2VecVectorizer(init_vectors=pretrained, vector_size=10)
+    with pytest.raises(ValueError, match="24 dimensions.*set vector_size=24"):
+        vectorizer.fit(splits[1][:200])
+
+
+def test_init_vectors_that_are_not_vectors(splits):
+    with pytest.raises(TypeError, match="must be a gensim KeyedVectors"):
+        Word2VecVectorizer(init_vectors=3.0).fit(splits[1][:200])
