@@ -22,6 +22,7 @@ from sklearn.base import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._docstrings import fill_doc
 from ._parallel import pool_in_processes
 from ._pooling import (
     POOLINGS,
@@ -50,6 +51,7 @@ def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
         )
 
 
+@fill_doc
 class _BaseEmbeddingVectorizer(
     _SharedTableMixin,
     _TokenizerMixin,
@@ -211,10 +213,8 @@ class _BaseEmbeddingVectorizer(
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Training documents: raw text, or already tokenized documents.
-        y : None
-            Ignored; present for compatibility with scikit-learn pipelines.
+        {{X_train}}
+        {{y_ignored}}
 
         Returns
         -------
@@ -232,10 +232,8 @@ class _BaseEmbeddingVectorizer(
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Training documents: raw text, or already tokenized documents.
-        y : None
-            Ignored; present for compatibility with scikit-learn pipelines.
+        {{X_train}}
+        {{y_ignored}}
 
         Returns
         -------
@@ -252,8 +250,7 @@ class _BaseEmbeddingVectorizer(
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Documents: raw text, or already tokenized documents.
+        {{X}}
 
         Returns
         -------

@@ -484,40 +484,23 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--hs", action="store_true", help="hierarchical softmax output layer"
     )
-    train.add_argument(
-        "--vector-size",
-        type=_positive_int,
-        default=TRAIN_DEFAULTS["vector_size"],
-        metavar="N",
-    )
-    train.add_argument(
-        "--window", type=_positive_int, default=TRAIN_DEFAULTS["window"], metavar="N"
-    )
-    train.add_argument(
-        "--min-count",
-        type=_non_negative_int,
-        default=TRAIN_DEFAULTS["min_count"],
-        metavar="N",
-    )
-    train.add_argument(
-        "--epochs", type=_positive_int, default=TRAIN_DEFAULTS["epochs"], metavar="N"
-    )
-    train.add_argument(
-        "--negative",
-        type=_non_negative_int,
-        default=TRAIN_DEFAULTS["negative"],
-        metavar="N",
-        help="noise words per word for negative sampling (0: none; default "
-        f"{TRAIN_DEFAULTS['negative']})",
-    )
-    train.add_argument(
-        "--sample",
-        type=_non_negative_float,
-        default=TRAIN_DEFAULTS["sample"],
-        metavar="X",
-        help=f"down-sampling threshold of frequent words (default "
-        f"{TRAIN_DEFAULTS['sample']:g})",
-    )
+    # Hyperparameters with Word2VecVectorizer's defaults: (name, type, help).
+    for name, kind, text in [
+        ("vector_size", _positive_int, "dimensions of the vectors"),
+        ("window", _positive_int, "context words on each side"),
+        ("min_count", _non_negative_int, "ignore rarer words"),
+        ("epochs", _positive_int, "passes over the corpus"),
+        ("negative", _non_negative_int, "noise words for negative sampling (0: none)"),
+        ("sample", _non_negative_float, "down-sampling threshold of frequent words"),
+    ]:
+        default = TRAIN_DEFAULTS[name]
+        train.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            default=default,
+            metavar="X" if kind is _non_negative_float else "N",
+            help=f"{text} (default {default:g})",
+        )
     train.add_argument(
         "--workers",
         type=_positive_int,

@@ -73,6 +73,15 @@ token_pattern : str or None, default=r"{DEFAULT_TOKEN_PATTERN}"
 tokenizer : callable or None, default=None
     A function ``str -> list[str]`` that replaces the regular expression
     (after lowercasing, with ``lowercase=True``).""",
+    "X_train": """\
+X : iterable of str or of list of str, pandas Series or one-column DataFrame
+    Training documents: raw text, or already tokenized documents.""",
+    "y_ignored": """\
+y : None
+    Ignored; present for compatibility with scikit-learn pipelines.""",
+    "X": """\
+X : iterable of str or of list of str, pandas Series or one-column DataFrame
+    Documents: raw text, or already tokenized documents.""",
     "word_weights_": """\
 word_weights_ : ndarray of shape (n_words,) or None
     The weight of each word of ``wv_`` (in its row order); None without
@@ -92,14 +101,20 @@ POOLING_ENTRIES = ("pooling", "weighting", "sif_a", "remove_components", "norm")
 _MARKER = re.compile(r"^(?P<indent> *)\{\{(?P<name>\w+)\}\}$", re.MULTILINE)
 
 
+def _entry(match: re.Match) -> str:
+    return textwrap.indent(_ENTRIES[match["name"]], match["indent"])
+
+
 def fill_doc(obj):
-    """Replace the ``{{name}}`` lines of ``obj``'s docstring by the shared entries.
+    """Replace the ``{{name}}`` lines of docstrings by the shared entries.
 
-    A name not described here is an error when the class is defined.
+    Fills the docstring of ``obj`` and, for a class, those of the methods it
+    defines. A name not described here is an error when the class is defined.
     """
-
-    def entry(match: re.Match) -> str:
-        return textwrap.indent(_ENTRIES[match["name"]], match["indent"])
-
-    obj.__doc__ = _MARKER.sub(entry, obj.__doc__)
+    targets = [obj]
+    if isinstance(obj, type):
+        targets += [member for member in vars(obj).values() if callable(member)]
+    for target in targets:
+        if target.__doc__ and "{{" in target.__doc__:
+            target.__doc__ = _MARKER.sub(_entry, target.__doc__)
     return obj

@@ -200,8 +200,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Documents: raw text, or already tokenized documents.
+        {{X}}
         n_missing : int, default=20
             How many of the most frequent missing words to list.
 

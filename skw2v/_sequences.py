@@ -158,10 +158,8 @@ class EmbeddingSequencer(
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Training documents: raw text, or already tokenized documents.
-        y : None
-            Ignored; present for compatibility with scikit-learn pipelines.
+        {{X_train}}
+        {{y_ignored}}
 
         Returns
         -------
@@ -217,8 +215,7 @@ class EmbeddingSequencer(
 
         Parameters
         ----------
-        X : iterable of str or of list of str, pandas Series or one-column DataFrame
-            Documents: raw text, or already tokenized documents.
+        {{X}}
 
         Returns
         -------

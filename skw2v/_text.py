@@ -289,7 +289,7 @@ class _DefaultTokenizer(_Tokenizer):
     holds a NUL itself takes a slower, per-document path). One substitution
     turns the apostrophes that are not between two word characters into
     spaces, and ``str.split`` cuts the tokens: per document (``batch``) or
-    once for the batch (``flat``). ``tests/test_pooling.py`` proves the
+    once for the batch (``flat``). ``tests/test_text.py`` proves the
     result equal to ``re.findall(DEFAULT_TOKEN_PATTERN, ...)`` on every bundled
     review, on adversarial strings and on random Unicode text.
     """
