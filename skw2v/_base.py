@@ -211,10 +211,7 @@ class _BaseEmbeddingVectorizer(
     def fit(self, X, y=None):
         """Learn the word vectors (or resolve the given ones) from the documents.
 
-        Parameters
-        ----------
-        {{X_train}}
-        {{y_ignored}}
+        {{fit_parameters}}
 
         Returns
         -------
@@ -230,10 +227,7 @@ class _BaseEmbeddingVectorizer(
 
         Equivalent to ``fit(X).transform(X)``, tokenizing ``X`` only once.
 
-        Parameters
-        ----------
-        {{X_train}}
-        {{y_ignored}}
+        {{fit_parameters}}
 
         Returns
         -------

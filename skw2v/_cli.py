@@ -432,6 +432,16 @@ def _vectors_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _vectors_command(commands, vectors, run, *, help: str, description: str):
+    """Add the subcommand ``run`` names (``_run_similar`` -> ``similar``) on VECTORS."""
+    name = run.__name__.removeprefix("_run_")
+    command = commands.add_parser(
+        name, parents=[vectors], help=help, description=description
+    )
+    command.set_defaults(run=run)
+    return command
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skw2v",
@@ -518,19 +528,20 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true", help="print JSON")
     train.set_defaults(run=_run_train)
 
-    similar = commands.add_parser(
-        "similar",
-        parents=[vectors],
+    similar = _vectors_command(
+        commands,
+        vectors,
+        _run_similar,
         help="nearest words to a word",
         description="List the words with the highest cosine similarity to WORD.",
     )
     similar.add_argument("word", metavar="WORD")
     similar.add_argument("--topn", type=_positive_int, default=10, metavar="N")
-    similar.set_defaults(run=_run_similar)
 
-    analogy = commands.add_parser(
-        "analogy",
-        parents=[vectors],
+    analogy = _vectors_command(
+        commands,
+        vectors,
+        _run_analogy,
         help="solve 'A is to B as C is to ?'",
         description="Answer 'A is to B as C is to ?' with the words closest to "
         "B - A + C (e.g. man king woman -> queen).",
@@ -540,11 +551,11 @@ def _build_parser() -> argparse.ArgumentParser:
     analogy.add_argument("c", metavar="C")
     analogy.add_argument("--topn", type=_positive_int, default=5, metavar="N")
     analogy.add_argument("--method", choices=("3cosadd", "3cosmul"), default="3cosadd")
-    analogy.set_defaults(run=_run_analogy)
 
-    evaluate = commands.add_parser(
-        "evaluate",
-        parents=[vectors],
+    evaluate = _vectors_command(
+        commands,
+        vectors,
+        _run_evaluate,
         help="word similarity and analogy benchmark scores",
         description="Score the vectors on word similarity (Spearman and Pearson "
         "correlation with human judgements) and word analogies (accuracy per "
@@ -581,11 +592,11 @@ def _build_parser() -> argparse.ArgumentParser:
         help="pairs/questions with unknown words: left out (skip, default) or "
         "scored as similarity 0 / wrong answer (penalize)",
     )
-    evaluate.set_defaults(run=_run_evaluate)
 
-    info = commands.add_parser(
-        "info",
-        parents=[vectors],
+    info = _vectors_command(
+        commands,
+        vectors,
+        _run_info,
         help="size, dimensions and first words of a vectors file",
         description="Describe a vectors file.",
     )
@@ -596,17 +607,16 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many of the first words to show (default 10)",
     )
-    info.set_defaults(run=_run_info)
 
-    cache = commands.add_parser(
-        "cache",
-        parents=[vectors],
+    _vectors_command(
+        commands,
+        vectors,
+        _run_cache,
         help="build the memory-mapped cache of a vectors file",
         description="Parse VECTORS once and store a memory-mappable copy in the "
         "cache, so that later loads (any process) map it instead of parsing. "
         "An existing, up-to-date copy is reused.",
     )
-    cache.set_defaults(run=_run_cache)
     return parser
 
 

@@ -73,10 +73,11 @@ token_pattern : str or None, default=r"{DEFAULT_TOKEN_PATTERN}"
 tokenizer : callable or None, default=None
     A function ``str -> list[str]`` that replaces the regular expression
     (after lowercasing, with ``lowercase=True``).""",
-    "X_train": """\
+    "fit_parameters": """\
+Parameters
+----------
 X : iterable of str or of list of str, pandas Series or one-column DataFrame
-    Training documents: raw text, or already tokenized documents.""",
-    "y_ignored": """\
+    Training documents: raw text, or already tokenized documents.
 y : None
     Ignored; present for compatibility with scikit-learn pipelines.""",
     "X": """\

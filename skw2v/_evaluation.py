@@ -755,6 +755,15 @@ class _EmbeddingScorer:
         return f"{self._factory}({arguments})"
 
 
+#: Constraints of the parameters both scorer factories have.
+_SCORER_PARAMS = {
+    "dataset": [str, os.PathLike],
+    "restrict_vocab": _PARAMS["restrict_vocab"],
+    "case_insensitive": _PARAMS["case_insensitive"],
+    "oov": _PARAMS["oov"],
+}
+
+
 def _spearman(result: SimilarityResult) -> float:
     return result.spearman
 
@@ -768,13 +777,7 @@ def _accuracy(result: AnalogyResult) -> float:
 
 
 @validate_params(
-    {
-        "dataset": [str, os.PathLike],
-        "correlation": [StrOptions({"spearman", "pearson"})],
-        "restrict_vocab": _PARAMS["restrict_vocab"],
-        "case_insensitive": _PARAMS["case_insensitive"],
-        "oov": _PARAMS["oov"],
-    },
+    {"correlation": [StrOptions({"spearman", "pearson"})], **_SCORER_PARAMS},
     prefer_skip_nested_validation=True,
 )
 def make_similarity_scorer(
@@ -840,25 +843,17 @@ def make_similarity_scorer(
     """
     _dataset_path(dataset, SIMILARITY_DATASETS, "similarity")  # fail early
     score = _spearman if correlation == "spearman" else _pearson
-    kwargs = {
-        "dataset": dataset,
-        "restrict_vocab": restrict_vocab,
-        "case_insensitive": case_insensitive,
-        "oov": oov,
-    }
     return _EmbeddingScorer(
-        "make_similarity_scorer", evaluate_similarity, score, kwargs
+        "make_similarity_scorer",
+        evaluate_similarity,
+        score,
+        {"dataset": dataset, "restrict_vocab": restrict_vocab}
+        | {"case_insensitive": case_insensitive, "oov": oov},
     )
 
 
 @validate_params(
-    {
-        "dataset": [str, os.PathLike],
-        "method": [StrOptions({"3cosadd", "3cosmul"})],
-        "restrict_vocab": _PARAMS["restrict_vocab"],
-        "case_insensitive": _PARAMS["case_insensitive"],
-        "oov": _PARAMS["oov"],
-    },
+    {"method": [StrOptions({"3cosadd", "3cosmul"})], **_SCORER_PARAMS},
     prefer_skip_nested_validation=True,
 )
 def make_analogy_scorer(
@@ -909,13 +904,10 @@ def make_analogy_scorer(
     make_analogy_scorer(dataset='google', method='3cosmul', ...)
     """
     _dataset_path(dataset, ANALOGY_DATASETS, "analogy")  # fail early
-    kwargs = {
-        "dataset": dataset,
-        "method": method,
-        "restrict_vocab": restrict_vocab,
-        "case_insensitive": case_insensitive,
-        "oov": oov,
-    }
     return _EmbeddingScorer(
-        "make_analogy_scorer", evaluate_analogies, _accuracy, kwargs
+        "make_analogy_scorer",
+        evaluate_analogies,
+        _accuracy,
+        {"dataset": dataset, "method": method, "restrict_vocab": restrict_vocab}
+        | {"case_insensitive": case_insensitive, "oov": oov},
     )

@@ -38,6 +38,17 @@ def _pyplot():
     return plt
 
 
+#: Constraints of the parameters both plots have.
+_PLOT_PARAMS = {
+    "vectors": "no_validation",  # as_keyed_vectors says what it accepts
+    "ax": "no_validation",
+    "normalize": ["boolean"],
+    "missing": [StrOptions({"raise", "skip"})],
+    "random_state": ["random_state"],
+    "fontsize": [Interval(Real, 0, None, closed="neither"), str],
+}
+
+
 def _listing(words: Sequence[str]) -> str:
     shown = ", ".join(map(repr, words[:_MAX_LISTED]))
     more = len(words) - _MAX_LISTED
@@ -147,16 +158,11 @@ def _label_points(ax, words: Sequence[str], points: np.ndarray, fontsize) -> Non
 
 @validate_params(
     {
-        "vectors": "no_validation",  # as_keyed_vectors says what it accepts
         "words": ["array-like"],
         "method": [StrOptions({"pca", "tsne"})],
         "groups": ["array-like", None],
-        "ax": "no_validation",
-        "normalize": ["boolean"],
-        "missing": [StrOptions({"raise", "skip"})],
         "perplexity": [Interval(Real, 0, None, closed="neither"), None],
-        "random_state": ["random_state"],
-        "fontsize": [Interval(Real, 0, None, closed="neither"), str],
+        **_PLOT_PARAMS,
     },
     prefer_skip_nested_validation=True,
 )
@@ -296,13 +302,8 @@ def plot_embeddings(
 
 @validate_params(
     {
-        "vectors": "no_validation",
         "pairs": ["array-like"],
-        "ax": "no_validation",
-        "normalize": ["boolean"],
-        "missing": [StrOptions({"raise", "skip"})],
-        "random_state": ["random_state"],
-        "fontsize": [Interval(Real, 0, None, closed="neither"), str],
+        **_PLOT_PARAMS,
     },
     prefer_skip_nested_validation=True,
 )

@@ -156,10 +156,7 @@ class EmbeddingSequencer(
     def fit(self, X, y=None):
         """Learn the vocabulary and build the embedding matrix.
 
-        Parameters
-        ----------
-        {{X_train}}
-        {{y_ignored}}
+        {{fit_parameters}}
 
         Returns
         -------
