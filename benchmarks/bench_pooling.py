@@ -82,12 +82,12 @@ def measure(name: str, docs: list[str], wv, repeat: int) -> float:
     label = f"{name}: {len(docs)} x {n_tokens / len(docs):.0f} tok"
     serial = AvgWord2VecTransformer(vectors=wv).fit(docs[:10])
     parallel = clone(serial).set_params(n_jobs=2).fit(docs[:10])
-    tokens, lengths = serial._canonical_tokens(docs)
+    tokens, lengths = serial._tokenizer().documents_flat(docs)
     large = sum(map(len, docs)) >= 2 * PROCESS_MIN_CHARACTERS
     contenders = {
         ("hand-written loop", ""): lambda: hand_written_loop(wv, docs),
         ("tokenize (regex findall)", ""): lambda: regex_tokenize(docs),
-        ("tokenize (skw2v)", 1): lambda: serial._canonical_tokens(docs),
+        ("tokenize (skw2v)", 1): lambda: serial._tokenizer().documents_flat(docs),
         ("pool (tokens -> vectors)", 1): lambda: serial._pool_tokens(tokens, lengths),
         ("transform in one process", 1): lambda: serial.transform(docs),
         (f"transform in {'2 processes' if large else 'one process'}", 2): (

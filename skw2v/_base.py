@@ -35,7 +35,7 @@ from ._pooling import (
 )
 from ._sharing import _SharedTableMixin
 from ._text import _TokenizerMixin, all_str, check_documents, flatten
-from ._vectors import WordTable, token_ids
+from ._vectors import WordTable
 from ._warnings import warn_user
 
 #: Characters of raw text (tokens, for tokenized documents) that ``transform``
@@ -90,20 +90,26 @@ class _BaseEmbeddingVectorizer(
 
     # -- text -> the tokens looked up -------------------------------------------------
 
-    def _canonical_tokens(
+    def _text_tokens(
         self, documents: list, token_docs: list | None = None
-    ) -> tuple[list[str], np.ndarray]:
-        """Return the tokens of checked documents as looked up, and each one's count.
+    ) -> tuple[list[str], np.ndarray, bool]:
+        """Return the tokens of checked documents, flat, and each one's count.
 
-        ``token_docs``, when given, are the documents already tokenized.
+        The third value tells whether the tokens are all lowercase by
+        construction. ``token_docs``, when given, are the documents already
+        tokenized.
         """
         tokenizer = self._tokenizer()
         if token_docs is None:
             tokens, lengths = tokenizer.documents_flat(documents)
         else:
             tokens, lengths = flatten(token_docs)
-        lowercase = tokenizer.lowercases and all_str(documents)
-        return self._word_table().canonical(tokens, lengths, lowercase=lowercase)
+        return tokens, lengths, tokenizer.lowercases and all_str(documents)
+
+    def _canonical_tokens(self, documents: list) -> tuple[list[str], np.ndarray]:
+        """Return the tokens of checked documents as looked up, and their counts."""
+        tokens, lengths, _ = self._text_tokens(documents)
+        return self._word_table().canonical(tokens, lengths)
 
     def build_analyzer(self):
         """Return the function that turns one raw document into its tokens.
@@ -126,8 +132,7 @@ class _BaseEmbeddingVectorizer(
 
         def analyze(doc: str) -> list[str]:
             tokens = tokenizer(doc)
-            lengths = np.array([len(tokens)], dtype=np.int64)
-            return table.canonical(tokens, lengths, lowercase=tokenizer.lowercases)[0]
+            return table.canonical(tokens, np.array([len(tokens)], np.int64))[0]
 
         return analyze
 
@@ -138,8 +143,8 @@ class _BaseEmbeddingVectorizer(
         documents = check_documents(X)
         token_docs = self._tokenizer().documents(documents)
         self._fit_vectors(token_docs)
-        tokens, lengths = self._canonical_tokens(documents, token_docs)
-        self._fit_weights(tokens, lengths)
+        tokens, lengths, lowercase = self._text_tokens(documents, token_docs)
+        self._fit_weights(tokens, lengths, lowercase=lowercase)
         width = self._n_features_out
         if self.remove_components >= width:
             raise ValueError(
@@ -150,19 +155,25 @@ class _BaseEmbeddingVectorizer(
         self.components_ = np.zeros((0, width), dtype=np.float32)
         if not (transform or self.remove_components):
             return None
-        pooled, n_without_known = self._pool_tokens(tokens, lengths)
+        pooled, n_without_known = self._pool_tokens(
+            tokens, lengths, lowercase=lowercase
+        )
         if transform:
             _warn_no_known_word(n_without_known, len(lengths))
         if self.remove_components:
             self.components_ = principal_components(pooled, self.remove_components)
         return finish_rows(pooled, components=self.components_, norm=self.norm)
 
-    def _fit_weights(self, tokens: list[str], lengths: np.ndarray) -> None:
+    def _fit_weights(
+        self, tokens: list[str], lengths: np.ndarray, *, lowercase: bool
+    ) -> None:
         """Learn ``word_weights_`` (one per row of ``wv_``) from the training tokens."""
         if self.weighting is None:
             self.word_weights_ = self.unseen_word_weight_ = None
             return
-        ids = token_ids(tokens, self.wv_.key_to_index)
+        _, ids, lengths = self._word_table().resolve(
+            tokens, lengths, lowercase=lowercase
+        )
         statistics = word_statistics(ids, lengths, len(self.wv_))
         learn = WEIGHTINGS[self.weighting]
         self.word_weights_, self.unseen_word_weight_ = learn(
@@ -170,23 +181,28 @@ class _BaseEmbeddingVectorizer(
         )
 
     def _pool_tokens(
-        self, tokens: list[str], lengths: np.ndarray, out: np.ndarray | None = None
+        self,
+        tokens: list[str],
+        lengths: np.ndarray,
+        out: np.ndarray | None = None,
+        *,
+        lowercase: bool = False,
     ) -> tuple[np.ndarray, int]:
-        """Pool canonical tokens, before component removal and normalization.
+        """Pool tokens, before component removal and normalization.
 
-        Returns the rows (written to ``out``, zeros, when given) and how many
-        documents had no known word.
+        ``lowercase`` says that every token is lowercase already. Returns the
+        rows (written to ``out``, zeros, when given) and how many documents had
+        no known word.
         """
-        key_to_index, vectors, weights = self._word_table().pooling_table(
-            tokens, self.word_weights_, self.unseen_word_weight_
+        ids, lengths, vectors, weights = self._word_table().lookup(
+            tokens,
+            lengths,
+            self.word_weights_,
+            self.unseen_word_weight_,
+            lowercase=lowercase,
         )
         return pool_ids(
-            token_ids(tokens, key_to_index),
-            lengths,
-            vectors,
-            pooling=self.pooling,
-            weights=weights,
-            out=out,
+            ids, lengths, vectors, pooling=self.pooling, weights=weights, out=out
         )
 
     def _pool_documents(
@@ -203,8 +219,11 @@ class _BaseEmbeddingVectorizer(
             out = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
         n_without_known = 0
         for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
-            tokens, lengths = self._canonical_tokens(documents[start:stop])
-            n_without_known += self._pool_tokens(tokens, lengths, out[start:stop])[1]
+            tokens, lengths, lowercase = self._text_tokens(documents[start:stop])
+            pooled = self._pool_tokens(
+                tokens, lengths, out[start:stop], lowercase=lowercase
+            )
+            n_without_known += pooled[1]
         return out, n_without_known
 
     @_fit_context(prefer_skip_nested_validation=True)

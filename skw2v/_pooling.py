@@ -68,10 +68,7 @@ class _Chunk:
     indptr: np.ndarray
     weights: np.ndarray
     has_weights: bool
-
-    @property
-    def n_known(self) -> np.ndarray:
-        return np.diff(self.indptr)
+    n_known: np.ndarray  # each document's number of known tokens
 
 
 def _sum_into(chunk: _Chunk, table: np.ndarray, out: np.ndarray) -> None:
@@ -209,7 +206,7 @@ def pool_ids(
             ids[offsets[start] : offsets[stop]], lengths[start:stop]
         )
         data = np.ones(len(known), np.float32) if weights is None else weights[known]
-        chunk = _Chunk(known, indptr, data, weights is not None)
+        chunk = _Chunk(known, indptr, data, weights is not None, np.diff(indptr))
         mode.pool(chunk, table, out[start:stop])
         n_without_known += int(np.count_nonzero(chunk.n_known == 0))
     return out, n_without_known

@@ -146,35 +146,55 @@ class WordTable:
 
     # -- tokens -> the keys they stand for ----------------------------------------
 
-    def canonical(
+    def resolve(
         self, tokens: list[str], lengths: np.ndarray, *, lowercase: bool = False
-    ) -> tuple[list[str], np.ndarray]:
-        """Rewrite tokens to the keys they resolve to: phrases, then casings.
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Join phrases, then find every token's row of ``wv``, casings included.
 
         ``tokens`` are those of consecutive documents, ``lengths`` each one's
-        count; ``lowercase`` says that every token is lowercase already. Only
-        the distinct tokens missing from the table are examined, so the cost
-        per token is one set insertion plus, when some casing resolves a
-        missing token, one dictionary lookup; none at all for lowercase tokens
-        and a table where no lowercase form is missing.
+        count; ``lowercase`` says that every token is lowercase already.
+        Returns the tokens after phrase joining, each one's row (-1 when the
+        table lacks it) and each document's count. Casings are looked at for
+        the distinct tokens the table lacks only, and not at all for lowercase
+        tokens over a table whose lowercase forms are all keys (a trained one).
         """
         if self.max_phrase_words > 1:
             tokens, lengths = self.join_phrases(tokens, lengths)
-        if not self.casings:
-            return tokens, lengths
-        aliases = self._aliases()
-        if lowercase and not aliases:
-            return tokens, lengths
-        known, keys = self.wv.key_to_index, self.wv.index_to_key
-        rewrites = {}
-        for token in set(tokens).difference(known):
+        ids = token_ids(tokens, self.wv.key_to_index)
+        if self.casings and (not lowercase or self._aliases()):
+            self._resolve_casings(tokens, ids)
+        return tokens, ids, lengths
+
+    def _resolve_casings(self, tokens: list[str], ids: np.ndarray) -> np.ndarray:
+        """Give the tokens of row -1 the row of a casing; return where it did."""
+        known, aliases = self.wv.key_to_index, self._aliases()
+        missing = np.flatnonzero(ids < 0)
+        missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
+        found = {}
+        for token in set(missing_tokens):
             lower = token.lower()
-            if lower in known:
-                rewrites[token] = lower
-            elif lower in aliases:
-                rewrites[token] = keys[aliases[lower]]
-        if rewrites:
-            tokens = list(map(rewrites.get, tokens, tokens))
+            row = known.get(lower, aliases.get(lower, -1))
+            if row >= 0:
+                found[token] = row
+        if not found:
+            return missing[:0]
+        ids[missing] = token_ids(missing_tokens, found)
+        return missing[ids[missing] >= 0]
+
+    def canonical(
+        self, tokens: list[str], lengths: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
+        """Rewrite tokens to the keys they resolve to: phrases, then casings."""
+        if self.max_phrase_words > 1:
+            tokens, lengths = self.join_phrases(tokens, lengths)
+        if self.casings:
+            ids = token_ids(tokens, self.wv.key_to_index)
+            resolved = self._resolve_casings(tokens, ids).tolist()
+            if resolved:
+                keys = self.wv.index_to_key
+                tokens = tokens.copy()
+                for position, row in zip(resolved, ids[resolved].tolist(), strict=True):
+                    tokens[position] = keys[row]
         return tokens, lengths
 
     def join_phrases(
@@ -246,58 +266,54 @@ class WordTable:
 
     # -- canonical tokens -> rows ------------------------------------------------
 
-    def pooling_table(
+    def lookup(
         self,
         tokens: list[str],
+        lengths: np.ndarray,
         weights: np.ndarray | None = None,
         unseen_weight: float = 1.0,
-    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
-        """Return ``(key_to_index, vectors, weights)``: what ``tokens`` pool over.
+        *,
+        lowercase: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return what tokens pool over: ``(ids, lengths, vectors, weights)``.
 
-        Canonical tokens (see ``canonical``) are looked up as written. The
-        whole table, unless it gives subword vectors to some of ``tokens``:
-        then a table of the batch's words, known and subword-built (its size
-        follows the batch, so that adding a few rows never copies a large
-        table), where subword-built words weigh ``unseen_weight``.
+        ``ids`` are the rows in ``vectors`` of the tokens after :meth:`resolve`
+        (-1 for a token without a vector), ``lengths`` each document's count,
+        ``weights`` (given per row of ``wv``) those of ``vectors``' rows. The
+        table is ``wv`` itself unless it gives subword vectors to tokens it
+        lacks (fastText): then a table of the batch's rows, known and
+        subword-built (its size follows the batch, so that adding a few rows
+        never copies a large table), where subword-built words weigh
+        ``unseen_weight``.
         """
-        extra_words, extra_vectors = self._subword_rows(tokens)
-        if not extra_words:
-            return self.wv.key_to_index, self.wv.vectors, weights
-        return self.batch_table(
-            tokens, extra_words, extra_vectors, weights, unseen_weight
+        tokens, ids, lengths = self.resolve(tokens, lengths, lowercase=lowercase)
+        if not self.has_subwords:
+            return ids, lengths, self.wv.vectors, weights
+        missing = np.flatnonzero(ids < 0)
+        extra_words, extra_vectors = self._subword_rows(
+            sorted(set(map(tokens.__getitem__, missing.tolist())))
         )
-
-    def batch_table(
-        self,
-        tokens: list[str],
-        extra_words: list[str],
-        extra_vectors,
-        weights: np.ndarray | None = None,
-        unseen_weight: float = 1.0,
-    ) -> tuple[dict[str, int], np.ndarray, np.ndarray | None]:
-        """Return a lookup table of the known words of ``tokens`` plus extra rows."""
-        known = self.wv.key_to_index
-        words = sorted(known.keys() & set(tokens))
-        rows = np.fromiter(map(known.__getitem__, words), np.int64, len(words))
-        all_words = [*words, *extra_words]
-        extra_vectors = np.asarray(extra_vectors, dtype=np.float32)
+        # The batch's table: its known rows, in row order, then the extra rows.
+        rows, ids = np.unique(ids, return_inverse=True)
+        ids = ids.astype(np.int64) - int(rows[0] < 0) if len(rows) else ids
+        rows = rows[rows >= 0]
+        extra = {word: len(rows) + i for i, word in enumerate(extra_words)}
+        if extra:
+            missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
+            ids[missing] = token_ids(missing_tokens, extra)
         vectors = np.concatenate(
-            [self.wv.vectors[rows], extra_vectors.reshape(-1, self.wv.vector_size)]
+            [
+                self.wv.vectors[rows],
+                np.asarray(extra_vectors, np.float32).reshape(-1, self.wv.vector_size),
+            ]
         )
         if weights is not None:
             unseen = np.full(len(extra_words), unseen_weight, np.float32)
             weights = np.concatenate([weights[rows], unseen])
-        return (
-            dict(zip(all_words, range(len(all_words)), strict=True)),
-            vectors,
-            weights,
-        )
+        return ids, lengths, vectors, weights
 
-    def _subword_rows(self, tokens: list[str]) -> tuple[list[str], np.ndarray]:
-        """Vectors built from subword n-grams for the tokens the table lacks."""
-        if not self.has_subwords:
-            return [], np.zeros((0, self.wv.vector_size), np.float32)
-        unknown = sorted(set(tokens).difference(self.wv.key_to_index))
+    def _subword_rows(self, unknown: list[str]) -> tuple[list[str], np.ndarray]:
+        """Vectors built from subword n-grams for words the table lacks."""
         rows = [self.wv.get_vector(word) for word in unknown]
         vectors = np.array(rows, dtype=np.float32)
         return unknown, vectors.reshape(len(unknown), self.wv.vector_size)

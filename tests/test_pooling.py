@@ -137,6 +137,8 @@ def test_l2_norm_by_hand(toy_vectors):
 
 def test_extra_lookup_rows_weigh_as_unseen_words(toy_vectors):
     class UnknownRowTable(WordTable):
+        has_subwords = True
+
         def _subword_rows(self, tokens):
             return ["great"], np.array([[3.0, 0.0]], np.float32)
 

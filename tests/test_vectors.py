@@ -293,10 +293,14 @@ def test_fasttext_unknown_words_get_subword_vectors():
     )
     assert len(vectorizer.wv_) == n_words, "transform changed the table"
     # The lookup table holds the batch's words, not a copy of the whole table.
-    key_to_index, table, _ = vectorizer._word_table().pooling_table(
-        ["the", "governmentalist"]
+    ids, _, table, _ = vectorizer._word_table().lookup(
+        ["the", "governmentalist", "the"], np.array([3])
     )
-    assert sorted(key_to_index) == ["governmentalist", "the"] and len(table) == 2
+    assert len(table) == 2 and ids[0] == ids[2] != ids[1]
+    np.testing.assert_array_equal(table[ids[0]], vectorizer.wv_["the"])
+    np.testing.assert_allclose(
+        table[ids[1]], vectorizer.wv_.get_vector("governmentalist"), rtol=1e-5
+    )
     with_tfidf = PretrainedEmbeddingVectorizer(
         vectors=LEE_FASTTEXT, weighting="tfidf", pooling="sum"
     ).fit(["the"])
