@@ -11,17 +11,24 @@ from __future__ import annotations
 import re
 import textwrap
 
+from ._pooling import POOLINGS, WEIGHTINGS
 from ._text import DEFAULT_TOKEN_PATTERN
 
+
+def _options(registry: dict) -> str:
+    """List a registry's names as a numpydoc value set: ``"a", "b"``."""
+    return ", ".join(f'"{name}"' for name in registry)
+
+
 _ENTRIES = {
-    "pooling": """\
-pooling : {"mean", "sum", "max", "mean+max"}, default="mean"
+    "pooling": f"""\
+pooling : {{{_options(POOLINGS)}}}, default="mean"
     How the (weighted) vectors of a document's known words are combined:
     ``"mean"`` divides their sum by the number of known tokens, ``"sum"``
     adds them, ``"max"`` takes the element-wise maximum, ``"mean+max"``
     puts the mean and the maximum side by side (twice as many columns).""",
-    "weighting": """\
-weighting : {None, "tfidf", "sif"}, default=None
+    "weighting": f"""\
+weighting : {{None, {_options(WEIGHTINGS)}}}, default=None
     Scale each token's vector before pooling. ``"tfidf"``: by the word's
     smooth inverse document frequency in the training documents,
     ``ln((1 + n) / (1 + df)) + 1`` as in scikit-learn (a word repeated in a
@@ -95,9 +102,6 @@ unseen_word_weight_ : float or None
 components_ : ndarray of shape (remove_components, n_features_out)
     The directions removed from every output row.""",
 }
-
-#: Parameters and attributes of the pooling step, in their usual order.
-POOLING_ENTRIES = ("pooling", "weighting", "sif_a", "remove_components", "norm")
 
 _MARKER = re.compile(r"^(?P<indent> *)\{\{(?P<name>\w+)\}\}$", re.MULTILINE)
 
