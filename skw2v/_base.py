@@ -35,6 +35,7 @@ from ._pooling import (
 )
 from ._sharing import _SharedTableMixin
 from ._text import _TokenizerMixin, all_str, check_documents, flatten
+from ._training import C_INT_MAX, FLOAT32_MAX, N_JOBS_CONSTRAINT
 from ._vectors import WordTable
 from ._warnings import warn_user
 
@@ -64,10 +65,10 @@ class _BaseEmbeddingVectorizer(
     _parameter_constraints: dict = {
         "pooling": [StrOptions(set(POOLINGS))],
         "weighting": [StrOptions(set(WEIGHTINGS)), None],
-        "sif_a": [Interval(Real, 0, None, closed="neither")],
-        "remove_components": [Interval(Integral, 0, None, closed="left")],
+        "sif_a": [Interval(Real, 0, FLOAT32_MAX, closed="right")],
+        "remove_components": [Interval(Integral, 0, C_INT_MAX, closed="both")],
         "norm": [StrOptions({"l2"}), None],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
         **_TokenizerMixin._tokenizer_constraints,
     }
 

@@ -149,7 +149,12 @@ def _load(args):
     from ._loading import load_vectors
 
     cache_dir = False if args.no_cache else args.cache_dir
-    return load_vectors(args.vectors, limit=args.limit, cache_dir=cache_dir)
+    return load_vectors(
+        args.vectors,
+        limit=args.limit,
+        cache_dir=cache_dir,
+        allow_pickle=args.allow_pickle,
+    )
 
 
 def _require_words(wv, words: list[str]) -> None:
@@ -375,7 +380,11 @@ def _run_cache(args) -> None:
     clear_registry()
     started = time.perf_counter()
     wv = load_vectors(
-        args.vectors, limit=args.limit, cache_dir=args.cache_dir, verbose=1
+        args.vectors,
+        limit=args.limit,
+        cache_dir=args.cache_dir,
+        allow_pickle=args.allow_pickle,
+        verbose=1,
     )
     seconds = time.perf_counter() - started
     where = resolve_cache_dir(args.cache_dir)
@@ -427,6 +436,12 @@ def _vectors_options() -> argparse.ArgumentParser:
     )
     parent.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache"
+    )
+    parent.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="allow VECTORS to be a Python pickle (gensim's .save() files), "
+        "which runs the code it holds: only for files you trust",
     )
     parent.add_argument("--json", action="store_true", help="print JSON")
     return parent

@@ -47,7 +47,7 @@ from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
 
 #: Bumped whenever the layout of a cache entry changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: fastText entries are data (npy + JSON), never pickles
 
 #: First four bytes of a Facebook fastText ``.bin`` model (int32 magic number).
 _FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
@@ -117,11 +117,20 @@ def resolve_cache_dir(cache_dir=None) -> Path | None:
         "binary": ["boolean", None],
         "limit": [Interval(Integral, 1, None, closed="left"), None],
         "cache_dir": [str, os.PathLike, "boolean", None],
+        "allow_pickle": ["boolean"],
         "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
-def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0):
+def load_vectors(
+    vectors,
+    *,
+    binary=None,
+    limit=None,
+    cache_dir=None,
+    allow_pickle=False,
+    verbose=0,
+):
     """Load word vectors from a file (once per process) or accept loaded ones.
 
     The format is detected from the file's bytes: word2vec binary (also
@@ -147,6 +156,12 @@ def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0)
         Where the memory-mappable copies are kept. None (or True) means
         ``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``, else
         ``~/.cache/skw2v``; False disables the cache.
+    allow_pickle : bool, default=False
+        Whether a Python pickle (gensim's ``.save()`` files, ``.model``,
+        ``.kv``) may be loaded. Unpickling runs whatever code the file holds,
+        so by default such a file is refused, whatever its name; the data
+        formats (word2vec, GloVe, fastText) never unpickle anything, and
+        neither does the cache. As ``allow_pickle`` of ``numpy.load``.
     verbose : int, default=0
         Report progress while parsing a file (a tqdm bar when installed).
 
@@ -169,8 +184,9 @@ def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0)
     Notes
     -----
     gensim's own ``.model``/``.kv`` files are pickles: loading one runs code
-    stored in it, so only load such files from sources you trust. The word2vec,
-    GloVe and fastText formats contain only data.
+    stored in it, so they load only with ``allow_pickle=True``, for files from
+    sources you trust. Converting such a file once to word2vec format
+    (``save_word2vec_format``) removes the question.
 
     Examples
     --------
@@ -195,6 +211,15 @@ def load_vectors(vectors, *, binary=None, limit=None, cache_dir=None, verbose=0)
             )
         return as_keyed_vectors(vectors)
     path = _check_path(vectors)
+    if not allow_pickle and _is_pickle(path):
+        raise ValueError(
+            f"{str(path)!r} is a Python pickle (the format of gensim's .save()): "
+            "loading it runs whatever code it holds, so skw2v opens pickles only "
+            "when told to. If you trust this file, pass allow_pickle=True (on the "
+            "command line: --allow-pickle); better, convert it once to a data "
+            "format, e.g. KeyedVectors.load(path).save_word2vec_format("
+            "'vectors.bin', binary=True)."
+        )
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, limit, binary)
     with _registry_lock:
@@ -492,6 +517,12 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
     return kv
 
 
+def _is_pickle(path: Path) -> bool:
+    """Tell whether the file is a pickle (protocol 2 and later start with 0x80)."""
+    with open(path, "rb") as fh:
+        return fh.read(1) == b"\x80"
+
+
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as fh:
         return fh.read(2) == b"\x1f\x8b"
@@ -614,24 +645,50 @@ def _read_entry(entry: Path, expected: dict) -> KeyedVectors | None:
         for name, size in manifest["files"].items():
             if (entry / name).stat().st_size != size:
                 raise ValueError(f"{name} has the wrong size")
-        if manifest["format"] == "fasttext":
-            from gensim.models.fasttext import FastTextKeyedVectors
-
-            return FastTextKeyedVectors.load(str(entry / "fasttext.kv"), mmap="r")
         keys_bytes = (entry / "keys.json").read_bytes()
         if hashlib.sha256(keys_bytes).hexdigest() != manifest["keys_sha256"]:
             raise ValueError("the vocabulary checksum does not match")
-        vectors = np.load(entry / "vectors.npy", mmap_mode="r")
-        return _keyed_vectors(json.loads(keys_bytes), vectors)
+        # Data only: allow_pickle=False, so a tampered entry cannot run code.
+        arrays = {
+            name: np.load(entry / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in _ENTRY_ARRAYS[manifest["format"] == "fasttext"]
+        }
+        return _keyed_vectors(json.loads(keys_bytes), manifest, **arrays)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         _discard(entry, f"it is damaged ({exc})")
         return None
 
 
-def _keyed_vectors(keys: list[str], vectors: np.ndarray) -> KeyedVectors:
-    if len(keys) != len(vectors):
+#: The arrays of a cache entry: of a plain table, and of a fastText model.
+_ENTRY_ARRAYS = {
+    False: ("vectors",),
+    True: ("vectors", "vectors_vocab", "vectors_ngrams"),
+}
+
+
+def _keyed_vectors(
+    keys: list[str], manifest: dict, vectors: np.ndarray, **fasttext
+) -> KeyedVectors:
+    """Rebuild a table (a fastText one when given its arrays) from an entry's data."""
+    if len(keys) != len(vectors) or vectors.ndim != 2:
         raise ValueError(f"{len(keys)} words but {len(vectors)} vectors")
-    kv = KeyedVectors(vectors.shape[1], count=0, dtype=vectors.dtype)
+    if fasttext:
+        from gensim.models.fasttext import FastTextKeyedVectors
+
+        kv = FastTextKeyedVectors(
+            vectors.shape[1],
+            int(manifest["min_n"]),
+            int(manifest["max_n"]),
+            int(manifest["bucket"]),
+            count=0,
+            dtype=vectors.dtype,
+        )
+        if fasttext["vectors_ngrams"].shape != (kv.bucket, kv.vector_size):
+            raise ValueError("the n-gram table does not match the manifest")
+        kv.vectors_vocab = fasttext["vectors_vocab"]
+        kv.vectors_ngrams = fasttext["vectors_ngrams"]
+    else:
+        kv = KeyedVectors(vectors.shape[1], count=0, dtype=vectors.dtype)
     enabled = gc.isenabled()
     gc.disable()  # a million small objects would trigger many useless passes
     try:
@@ -650,18 +707,19 @@ def _write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
     tmp = entry.parent / f".tmp-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        if manifest["format"] == "fasttext":
-            kv.save(str(tmp / "fasttext.kv"))
-            extra = {}
-        else:
-            keys_bytes = json.dumps(kv.index_to_key, ensure_ascii=False).encode()
-            (tmp / "keys.json").write_bytes(keys_bytes)
-            np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors))
-            extra = {
-                "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
-                "n_words": len(kv),
-                "vector_size": kv.vector_size,
-            }
+        keys_bytes = json.dumps(kv.index_to_key, ensure_ascii=False).encode()
+        (tmp / "keys.json").write_bytes(keys_bytes)
+        fasttext = manifest["format"] == "fasttext"
+        for name in _ENTRY_ARRAYS[fasttext]:
+            array = np.ascontiguousarray(getattr(kv, name))
+            np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+        extra = {
+            "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+            "n_words": len(kv),
+            "vector_size": kv.vector_size,
+        }
+        if fasttext:
+            extra.update(min_n=kv.min_n, max_n=kv.max_n, bucket=kv.bucket)
         files = {p.name: p.stat().st_size for p in tmp.iterdir()}
         complete = {**manifest, **extra, "files": files, "written": time.time()}
         (tmp / "manifest.json").write_text(json.dumps(complete), encoding="utf-8")

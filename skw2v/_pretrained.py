@@ -54,6 +54,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         Whether pickling a fitted vectorizer stores the table itself. By default
         only a reference (the path and a fingerprint of the file) is stored and
         unpickling loads the file again, through the cache.
+    allow_pickle : bool, default=False
+        Whether ``vectors`` may be a Python pickle (gensim's ``.save()``
+        files), which runs the code it holds when loaded; see
+        [`load_vectors`][skw2v.load_vectors]. The data formats never need it.
     {{pooling}}
     {{weighting}}
     {{sif_a}}
@@ -115,6 +119,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         "cache_dir": [str, os.PathLike, "boolean", None],
         "max_phrase_words": [Interval(Integral, 1, None, closed="left")],
         "embed_vectors": ["boolean"],
+        "allow_pickle": ["boolean"],
         "verbose": ["verbose"],
     }
     _shared_params = ("vectors",)
@@ -128,6 +133,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         cache_dir=None,
         max_phrase_words=1,
         embed_vectors=False,
+        allow_pickle=False,
         pooling="mean",
         weighting=None,
         sif_a=1e-3,
@@ -145,6 +151,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         self.cache_dir = cache_dir
         self.max_phrase_words = max_phrase_words
         self.embed_vectors = embed_vectors
+        self.allow_pickle = allow_pickle
         self.pooling = pooling
         self.weighting = weighting
         self.sif_a = sif_a
@@ -170,6 +177,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
             binary=self.binary,
             limit=self.limit,
             cache_dir=self.cache_dir,
+            allow_pickle=self.allow_pickle,
             verbose=self.verbose,
         )
 

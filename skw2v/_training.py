@@ -24,25 +24,53 @@ from ._compat import Interval, validate_parameter_constraints
 from ._loading import load_vectors
 from ._vectors import WordTable
 
+#: The largest value of a C ``int``, where gensim's compiled training code
+#: keeps counts and sizes: a larger value overflows inside its worker threads.
+C_INT_MAX = 2**31 - 1
+
+#: The largest finite float32: gensim's learning rates are float32, and a rate
+#: beyond it becomes infinite inside the compiled training loop.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+#: Thread counts beyond this are refused (joblib's -1 means all CPUs).
+MAX_THREADS = 1024
+
+
+def _count(low: int) -> Interval:
+    """Return the constraint of an integer from ``low`` to what a C int holds."""
+    return Interval(Integral, low, C_INT_MAX, closed="both")
+
+
+#: ``n_jobs``: 1 to MAX_THREADS, or -1 (all CPUs), -2 (all but one)...
+N_JOBS_CONSTRAINT = [
+    Interval(Integral, 1, MAX_THREADS, closed="both"),
+    Interval(Integral, -MAX_THREADS, -1, closed="both"),
+    None,
+]
+
 #: The hyperparameters of training, with their constraints (gensim's names,
-#: except ``n_jobs`` for ``workers`` and ``random_state`` for ``seed``).
+#: except ``n_jobs`` for ``workers`` and ``random_state`` for ``seed``). Every
+#: number is bounded to what gensim's compiled code accepts, so that no value
+#: that passes validation can crash or hang a training thread.
 TRAINING_CONSTRAINTS: dict = {
-    "vector_size": [Interval(Integral, 1, None, closed="left")],
-    "window": [Interval(Integral, 1, None, closed="left")],
-    "min_count": [Interval(Integral, 0, None, closed="left")],
+    "vector_size": [_count(1)],
+    "window": [_count(1)],
+    "min_count": [_count(0)],
     "sg": [Interval(Integral, 0, 1, closed="both")],
     "hs": [Interval(Integral, 0, 1, closed="both")],
-    "negative": [Interval(Integral, 0, None, closed="left")],
-    "ns_exponent": [Interval(Real, None, None, closed="neither")],
+    "negative": [_count(0)],
+    # count ** ns_exponent must stay a finite, non-zero float64 for every
+    # count a corpus can have.
+    "ns_exponent": [Interval(Real, -10, 10, closed="both")],
     "cbow_mean": [Interval(Integral, 0, 1, closed="both")],
-    "sample": [Interval(Real, 0, None, closed="left")],
-    "alpha": [Interval(Real, 0, None, closed="neither")],
-    "min_alpha": [Interval(Real, 0, None, closed="left")],
-    "epochs": [Interval(Integral, 1, None, closed="left")],
-    "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
-    "max_final_vocab": [Interval(Integral, 1, None, closed="left"), None],
+    "sample": [Interval(Real, 0, 1, closed="both")],
+    "alpha": [Interval(Real, 0, FLOAT32_MAX, closed="right")],
+    "min_alpha": [Interval(Real, 0, FLOAT32_MAX, closed="both")],
+    "epochs": [_count(1)],
+    "max_vocab_size": [_count(1), None],
+    "max_final_vocab": [_count(1), None],
     "shrink_windows": ["boolean"],
-    "n_jobs": [Integral, None],
+    "n_jobs": N_JOBS_CONSTRAINT,
     "random_state": ["random_state"],
 }
 

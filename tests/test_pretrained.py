@@ -71,7 +71,7 @@ def test_grid_search_with_workers_parses_the_file_once(
     assert search.best_score_ > 0.5
     # The workers map the cache: at most one parse in total, in whichever
     # process came first, and none here once the cache exists.
-    assert len(list(cache.glob("vectors-v1/*/*/manifest.json"))) == 1
+    assert len(list(cache.glob("vectors-v*/*/*/manifest.json"))) == 1
     assert load_counts["parsed"] <= parsed + 1
     assert search.best_estimator_[0].wv_ is load_vectors(vec_file, cache_dir=cache)
 

@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors, Word2Vec
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH
+from gensim.test.utils import datapath
 from sklearn.base import clone
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skw2v import Word2VecVectorizer
+from skw2v._cli import main
 from skw2v._text import build_tokenizer
 
 
@@ -195,3 +198,68 @@ def test_dimension_mismatch(pretrained, splits):
 def test_init_vectors_that_are_not_vectors(splits):
     with pytest.raises(TypeError, match="must be a gensim KeyedVectors"):
         Word2VecVectorizer(init_vectors=3.0).fit(splits[1][:200])
+
+
+LEE = datapath("lee_background.cor")
+
+
+# -- parameters beyond what gensim's compiled code accepts ----------------------------
+
+#: Values that passed validation once and then crashed the interpreter (alpha
+#: beyond float32), killed a training thread while the caller waited forever
+#: (window, negative beyond a C int), ended in NaN (ns_exponent) or tried to
+#: start 2**31 threads.
+BEYOND_GENSIM = [
+    ("alpha", 1e39),
+    ("alpha", float("inf")),
+    ("min_alpha", 1e300),
+    ("window", 2**31),
+    ("negative", 2**31),
+    ("vector_size", 2**31),
+    ("epochs", 2**31),
+    ("min_count", 2**63),
+    ("ns_exponent", -1e9),
+    ("ns_exponent", float("nan")),
+    ("sample", float("inf")),
+    ("n_jobs", 2**31),
+    ("n_jobs", 0),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BEYOND_GENSIM)
+def test_parameters_beyond_gensims_range_are_refused(name, value, small_corpus):
+    X, _ = small_corpus
+    vectorizer = Word2VecVectorizer(**{name: value})
+    with pytest.raises(InvalidParameterError, match=name):
+        vectorizer.fit(X[:20])
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "name"),
+    [
+        ("--window", 2**31, "window"),
+        ("--negative", 2**31, "negative"),
+        ("--vector-size", 2**31, "vector_size"),
+        ("--epochs", 2**31, "epochs"),
+        ("--sample", 1e300, "sample"),
+        ("--workers", 2**31, "n_jobs"),
+    ],
+)
+def test_cli_refuses_them_in_one_line(option, value, name, tmp_path, capsys):
+    argv = ["train", LEE, "-o", str(tmp_path / "v.bin"), "--quiet", option, str(value)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and name in err[0]
+    assert not (tmp_path / "v.bin").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("alpha", 1.0), ("ns_exponent", -10.0), ("ns_exponent", 10.0), ("sample", 1.0)],
+)
+def test_the_bounds_themselves_train_to_finite_vectors(name, value, small_corpus):
+    X, _ = small_corpus
+    vectorizer = Word2VecVectorizer(
+        vector_size=8, min_count=2, epochs=1, random_state=0, **{name: value}
+    ).fit(X[:200])
+    assert np.isfinite(vectorizer.wv_.vectors).all()
