@@ -26,9 +26,11 @@ import gc
 import gzip
 import hashlib
 import json
+import mmap
 import os
 import re
 import shutil
+import struct
 import sys
 import threading
 import time
@@ -307,9 +309,18 @@ def _complete_lines(head: bytes, complete: bool) -> list[bytes]:
     return [line for line in lines if line.strip()]
 
 
-def _detect_format(path: Path, binary: bool | None) -> tuple[str, dict]:
+def _detect_format(
+    path: Path, binary: bool | None, limit: int | None = None
+) -> tuple[str, dict]:
     """Recognize the format from the file's first bytes; check its first entries."""
     head, compressed, complete = _read_head(path)
+    if head.startswith(codecs.BOM_UTF8):
+        raise ValueError(
+            f"{str(path)!r} starts with a UTF-8 byte-order mark, which no "
+            "word-vector format has: the file was saved by an editor. Remove its "
+            "first 3 bytes (e.g. tail -c +4 FILE > FIXED) and load it "
+            "again."
+        )
     if head.startswith(_FASTTEXT_MAGIC):
         return "fasttext", {}
     if head.startswith(b"\x80") and not compressed:
@@ -324,9 +335,14 @@ def _detect_format(path: Path, binary: bool | None) -> tuple[str, dict]:
                 "dimensions: the file holds no vectors."
             )
         info = {"n_words": n_words, "dims": dims}
+        lines = _complete_lines(rest, complete)
         if binary is None:
-            lines = _complete_lines(rest, complete)
             binary = not (lines and _text_entry_ok(lines[0], dims))
+            if binary and lines and _looks_like_text(lines[0]):
+                _check_text_entries(path, lines, dims, header=True)  # says why
+        _check_size(
+            path, n_words, dims, binary=binary, compressed=compressed, limit=limit
+        )
         if binary:
             _check_binary_entries(path, rest, n_words, dims, complete)
             return "word2vec-binary", info
@@ -348,6 +364,39 @@ def _detect_format(path: Path, binary: bool | None) -> tuple[str, dict]:
         "(.txt/.vec), GloVe text, gensim KeyedVectors saved with .save(), and "
         "Facebook fastText .bin models. The file may also be damaged."
     )
+
+
+def _looks_like_text(line: bytes) -> bool:
+    """Tell whether a line is a word and numbers, as in a text vectors file."""
+    fields = line.split()
+    return len(fields) >= 2 and all(map(_is_float, fields[1:]))
+
+
+#: The most a gzip stream expands (deflate's limit is about 1032:1).
+_GZIP_MAX_RATIO = 1032
+
+
+def _check_size(
+    path: Path, n_words: int, dims: int, *, binary, compressed, limit
+) -> None:
+    """Refuse a header whose counts the file is too small to hold.
+
+    Checked before anything is allocated for the announced rows: a row takes
+    at least ``4 * dims + 2`` bytes in binary (a one-byte word, a space and the
+    floats), ``2 * dims + 2`` in text (a word, a space before each one-digit
+    value, a newline).
+    """
+    n_words = n_words if limit is None else min(n_words, limit)  # rows read
+    row_bytes = 4 * dims + 2 if binary else 2 * dims + 2
+    available = path.stat().st_size * (_GZIP_MAX_RATIO if compressed else 1)
+    if n_words * row_bytes > available:
+        raise ValueError(
+            f"{str(path)!r} is truncated or its header is wrong: it announces "
+            f"{n_words} words of {dims} dimensions, at least "
+            f"{n_words * row_bytes:,} bytes, but the file has "
+            f"{path.stat().st_size:,}{' (compressed)' if compressed else ''}. "
+            "Download it again, or fix the 'count dims' first line."
+        )
 
 
 def _text_entry_ok(line: bytes, dims: int) -> bool:
@@ -472,8 +521,11 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
             )
         from gensim.models.fasttext import load_facebook_vectors
 
+        _check_fasttext(path)
         try:
-            return load_facebook_vectors(str(path))
+            kv = load_facebook_vectors(str(path))
+            _check_table(path, kv)
+            return kv
         except NotImplementedError as exc:
             raise ValueError(
                 f"{str(path)!r} is a supervised fastText model (a text classifier), "
@@ -514,7 +566,99 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
             f"({exc}). The file is damaged, or pass binary=... explicitly."
         ) from exc
     _warn_replaced_characters(path, kv)
+    _check_table(path, kv)
     return kv
+
+
+def _check_table(path: Path, kv: KeyedVectors) -> None:
+    """Refuse a parsed table with duplicate words or non-finite values."""
+    # gensim keeps the first row of a repeated word and leaves a None key in
+    # the place of each later one.
+    n_repeated = len(kv.index_to_key) - len(kv.key_to_index)
+    if n_repeated:
+        after = [
+            kv.index_to_key[i - 1]
+            for i, key in enumerate(kv.index_to_key)
+            if key is None and i and kv.index_to_key[i - 1] is not None
+        ]
+        raise ValueError(
+            f"{str(path)!r} holds {n_repeated} rows of words already seen (the "
+            f"first just after the row of {after[0]!r}): which vector is meant is "
+            "ambiguous. Remove the repeated rows, keeping the first of each."
+        )
+    ngrams = getattr(kv, "vectors_ngrams", None)
+    if ngrams is not None and not np.isfinite(ngrams).all():
+        n_bad = int((~np.isfinite(ngrams).all(axis=1)).sum())
+        raise ValueError(
+            f"{str(path)!r} has {n_bad} subword n-gram rows with NaN or infinite "
+            "values; the model is damaged. Download it again."
+        )
+    bad = np.flatnonzero(~np.isfinite(kv.vectors).all(axis=1))
+    if bad.size:
+        words = [kv.index_to_key[i] for i in bad[:5].tolist()]
+        raise ValueError(
+            f"{str(path)!r} has {bad.size} rows with NaN or infinite values (e.g. "
+            f"{words!r}); they would turn every document holding these words into "
+            "NaN. Remove or repair those rows, then load the file again."
+        )
+
+
+#: Bytes before a fastText model's dictionary: magic and version, 12 int32
+#: arguments (dim first; bucket, minn, maxn at 8-10) and a double.
+_FASTTEXT_ARGS = struct.Struct("@2i12id")
+
+
+def _check_fasttext(path: Path) -> None:
+    """Walk a fastText ``.bin`` model's layout within the file, before gensim.
+
+    gensim's reader loops forever on a model cut inside its vocabulary (it
+    reads empty bytes looking for a word's end) and fails with bare
+    assertions elsewhere. Every count is checked here against the bytes that
+    remain, so that a damaged model is a ``ValueError`` that says so.
+    """
+    size = path.stat().st_size
+
+    def damaged(what: str):
+        return ValueError(
+            f"{str(path)!r} is not a sound fastText model: {what}. The file is "
+            "truncated or damaged; download it again."
+        )
+
+    with (
+        open(path, "rb") as fh,
+        mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        if size < _FASTTEXT_ARGS.size + 28:
+            raise damaged(f"it ends within its header ({size} bytes)")
+        args = _FASTTEXT_ARGS.unpack_from(data, 0)
+        dim, bucket, minn, maxn = args[2], args[10], args[11], args[12]
+        if dim < 1 or bucket < 0 or not 0 <= minn <= maxn <= 1000:
+            raise damaged(f"impossible sizes (dim {dim}, bucket {bucket})")
+        position = _FASTTEXT_ARGS.size
+        n_entries, n_words, n_labels = struct.unpack_from("@3i", data, position)
+        if n_labels > 0:
+            return  # a supervised model: gensim refuses it with its own message
+        (n_pruned,) = struct.unpack_from("@q", data, position + 20)
+        position += 28
+        if not 0 <= n_words <= n_entries or n_entries * 10 > size - position:
+            raise damaged(f"its dictionary announces {n_entries} words")
+        for entry in range(n_entries):  # a word, NUL, int64 count, int8 type
+            end = data.find(b"\0", position)
+            if end < 0 or end + 10 > size:
+                raise damaged(f"it ends within word {entry + 1} of {n_entries}")
+            position = end + 10
+        position += 8 * max(n_pruned, 0)  # -1: nothing pruned
+        for matrix, expected_rows in (("input", n_words + bucket), ("output", None)):
+            if position + 17 > size:
+                raise damaged(f"it ends before its {matrix} matrix")
+            rows, cols = struct.unpack_from("@2q", data, position + 1)
+            position += 17 + 4 * max(rows, 0) * max(cols, 0)
+            if rows < 0 or cols != dim or position > size:
+                raise damaged(f"its {matrix} matrix ({rows} x {cols}) does not fit")
+            if expected_rows is not None and rows != expected_rows:
+                raise damaged(f"its input matrix has {rows} rows, not {expected_rows}")
+        if position != size:
+            raise damaged(f"{size - position} bytes follow its last matrix")
 
 
 def _is_pickle(path: Path) -> bool:
@@ -560,7 +704,7 @@ def _warn_replaced_characters(path: Path, kv: KeyedVectors) -> None:
 
 def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
     binary, limit = key[4], key[3]
-    fmt, info = _detect_format(path, binary)
+    fmt, info = _detect_format(path, binary, limit)
     root = resolve_cache_dir(cache_dir)
     if fmt == "gensim" or root is None:  # gensim's own files are mapped already
         return _parse(path, fmt, info, limit=limit, verbose=verbose)
