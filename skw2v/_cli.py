@@ -13,6 +13,7 @@ import inspect
 import json
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -397,11 +398,13 @@ def _run_cache(args) -> None:
         "dims": wv.vector_size,
         "seconds": round(seconds, 3),
     }
-    outcome = (
-        "later loads map the cached copy"
-        if mapped
-        else "not memory-mapped: see the warning above, if any"
-    )
+    if not mapped:
+        raise CommandError(
+            f"{args.vectors} was loaded but not cached in {where}: the warning "
+            "above says why (a directory that cannot be written, or a gensim "
+            "pickle, which is never cached)"
+        )
+    outcome = "later loads map the cached copy"
     _emit(
         args,
         payload,
@@ -464,6 +467,9 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 error in the input files or words, "
         "2 invalid command line.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"skw2v {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     vectors = _vectors_options()
@@ -643,18 +649,29 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        args.run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            args.run(args)
     except CommandError as exc:
         message = str(exc)
     except (OSError, ValueError) as exc:  # missing or malformed files, mostly
         message = str(exc)
+    except MemoryError:
+        message = "not enough memory (the file may announce more than it holds)"
     except KeyboardInterrupt:
         _say("skw2v: interrupted")
         return 130
+    except Exception as exc:  # anything else: still one line, never a traceback
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     else:
         return EXIT_OK
-    _say(f"skw2v {args.command}: error: {message}")
+    _say(f"skw2v {args.command}: error: {' '.join(message.split())}")
     return EXIT_ERROR
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Print a warning as one line on stderr, without the source location."""
+    _say(f"skw2v: warning: {' '.join(str(message).split())}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -332,3 +332,29 @@ def test_demo_quick(capsys):
                  "Held-out accuracy, TF-IDF baseline:        0."):  # fmt: skip
         assert line in out
     assert "Nearest words in the best embedding" in out
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("skw2v 0.")
+
+
+def test_any_unexpected_error_is_one_line(lee_vectors, capsys, monkeypatch):
+    import skw2v._cli
+
+    def failing(args):
+        raise RuntimeError("something\nunexpected")
+
+    monkeypatch.setattr(skw2v._cli, "_load", failing)
+    code, _, err = run(capsys, "info", lee_vectors)
+    assert_one_line_error(code, err, 1, "RuntimeError: something unexpected")
+
+
+def test_cache_into_an_unusable_directory_fails(lee_vectors, tmp_path, capsys):
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("x")
+    code, out, err = run(capsys, "cache", lee_vectors, "--cache-dir", not_a_directory)
+    lines = [line for line in err.strip().splitlines() if line.startswith("skw2v")]
+    assert code == 1 and "Cached" not in out
+    assert lines[0].startswith("skw2v: warning: Could not write the vector cache")
+    assert "not cached" in lines[-1] and len(lines) == 2
