@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from numbers import Real
 
 import numpy as np
@@ -55,9 +55,14 @@ def _is_missing(value) -> bool:
 
 def _row_name(position: int, labels) -> str:
     """Name a row for an error message, with its index label when it has one."""
-    if labels is None or labels[position] == position:
+    if labels is None:
         return f"row {position}"
-    return f"row {position} (index label {labels[position]!r})"
+    label = labels[position]
+    try:
+        same = bool(label == position)
+    except (TypeError, ValueError):  # pd.NA and other labels without a truth value
+        same = False
+    return f"row {position}" if same else f"row {position} (index label {label!r})"
 
 
 def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
@@ -91,14 +96,15 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
             "Iterable over raw text documents expected, string object received. "
             "Wrap a single document in a list: [text]."
         )
-    if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
+    if hasattr(X, "columns") and len(getattr(X, "shape", ())) == 2:  # a DataFrame
         if X.shape[1] != 1:
             raise ValueError(
                 f"X is a DataFrame with {X.shape[1]} columns; a text vectorizer "
                 "needs exactly one text column. Select it (X['text']) or use "
                 "ColumnTransformer([('w2v', vectorizer, 'text')])."
             )
-        X = X.iloc[:, 0]
+        # pandas by position; others (polars...) by the column's name.
+        X = X.iloc[:, 0] if hasattr(X, "iloc") else X[list(X.columns)[0]]
     if hasattr(X, "iloc"):  # pandas Series
         labels = X.index.tolist()
         X = X.tolist()
@@ -115,7 +121,7 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
                 f"X is an array of shape {X.shape}; expected a 1-D array of text "
                 "documents, or a single column."
             )
-        if X.dtype.kind not in "OUS":
+        if X.dtype.kind not in "OUST":  # T: numpy 2's StringDType
             raise TypeError(
                 f"X is a numeric array (dtype {X.dtype}); skw2v vectorizers expect "
                 "text documents (strings, or lists of tokens)."
@@ -230,13 +236,26 @@ class _Tokenizer:
 
     def documents(self, documents: list[Document]) -> list[Sequence[str]]:
         """Return one token list per checked document (raw or tokenized)."""
-        if all_str(documents):
+        if not self.trusted:
+            tokens = list(map(self._checked_call, documents, count()))
+            _check_tokenizer_output(documents, tokens)
+        elif all_str(documents):
             tokens = self.batch(documents)
         else:
             tokens = [self(doc) if isinstance(doc, str) else doc for doc in documents]
-        if not self.trusted:
-            _check_tokenizer_output(documents, tokens)
         return tokens
+
+    def _checked_call(self, doc: Document, position: int) -> Sequence[str]:
+        """Tokenize one document; an error names the document it happened on."""
+        if not isinstance(doc, str):
+            return doc
+        try:
+            return self(doc)
+        except Exception as exc:
+            raise ValueError(
+                f"tokenizer raised {type(exc).__name__} ({exc}) on document "
+                f"{position}: {doc[:60]!r}. Fix the tokenizer, or clean that text."
+            ) from exc
 
     def documents_flat(self, documents: list[Document]) -> tuple[list[str], np.ndarray]:
         """Return the tokens of checked documents in one list, and each one's count.

@@ -407,3 +407,46 @@ def test_fast_path_only_for_the_default_pattern():
 def test_mixed_raw_and_tokenized_documents_are_tokenized():
     tokens = build_tokenizer().documents(["Don't go", ["Kept", "AS", "is"]])
     assert tokens == [["don't", "go"], ["Kept", "AS", "is"]]
+
+
+# -- less common containers and failures -------------------------------------------
+
+
+def test_numpy_string_dtype_arrays_are_text(fitted_vectorizer):
+    docs = ["a good movie", "a bad movie"]
+    strings = np.array(docs, dtype=np.dtypes.StringDType())
+    np.testing.assert_array_equal(
+        fitted_vectorizer.transform(strings), fitted_vectorizer.transform(docs)
+    )
+
+
+def test_a_missing_value_under_a_nullable_index_is_named():
+    import pandas as pd
+
+    index = pd.array([7, None], dtype="Int64")
+    with pytest.raises(ValueError, match=r"row 1 \(index label <NA>\)"):
+        check_documents(pd.Series(["a", None], index=index))
+
+
+def test_a_polars_column_is_text(fitted_vectorizer):
+    pl = pytest.importorskip("polars")
+    docs = ["a good movie", "a bad movie"]
+    expected = fitted_vectorizer.transform(docs)
+    frame = pl.DataFrame({"text": docs})
+    np.testing.assert_array_equal(fitted_vectorizer.transform(frame), expected)
+    np.testing.assert_array_equal(fitted_vectorizer.transform(frame["text"]), expected)
+    with pytest.raises(ValueError, match="DataFrame with 2 columns"):
+        fitted_vectorizer.transform(frame.with_columns(n=pl.lit(1)))
+    with pytest.raises(ValueError, match="missing value"):
+        fitted_vectorizer.transform(pl.DataFrame({"text": ["a", None]}))
+
+
+def test_a_tokenizer_that_raises_names_the_document():
+    def picky(doc):
+        if "bad" in doc:
+            raise KeyError("no bad words")
+        return doc.split()
+
+    tokenize = build_tokenizer(tokenizer=picky)
+    with pytest.raises(ValueError, match=r"KeyError .* on document 2: 'so bad'"):
+        tokenize.documents(["fine", ["kept"], "so bad"])
