@@ -16,10 +16,11 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._base import CHUNK_SIZE
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._loading import load_vectors
-from ._pooling import known_tokens
+from ._pooling import chunk_bounds, known_tokens
 from ._sharing import _SharedTableMixin
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
 from ._vectors import WordTable, token_ids
@@ -220,8 +221,18 @@ class EmbeddingSequencer(
             Word indices into ``embedding_matrix_``; 0 is padding.
         """
         check_is_fitted(self)
-        tokens, lengths = self._tokenizer().documents_flat(check_documents(X))
+        documents = check_documents(X)
+        sequences = np.zeros((len(documents), self.max_length_), dtype=np.int64)
+        sizes = np.fromiter(map(len, documents), np.int64, count=len(documents))
+        for start, stop in chunk_bounds(sizes, CHUNK_SIZE):  # memory: one chunk
+            self._fill(documents[start:stop], sequences[start:stop])
+        return sequences
+
+    def _fill(self, documents: list, sequences: np.ndarray) -> None:
+        """Write the index sequences of checked documents into ``sequences``."""
+        tokens, lengths = self._tokenizer().documents_flat(documents)
         ids, docs, indptr = known_tokens(token_ids(tokens, self.vocabulary_), lengths)
+        del tokens
         n_known = np.diff(indptr)
         position = np.arange(len(ids)) - indptr[docs]
         length = self.max_length_
@@ -231,9 +242,7 @@ class EmbeddingSequencer(
         docs, ids, position = docs[keep], ids[keep], position[keep]
         if self.padding == "pre":
             position += (length - np.minimum(n_known, length))[docs]
-        sequences = np.zeros((len(lengths), length), dtype=np.int64)
         sequences[docs, position] = ids
-        return sequences
 
     @property
     def _n_features_out(self) -> int:

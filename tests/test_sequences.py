@@ -121,3 +121,28 @@ def test_torch_example_exits_cleanly_without_torch():
     )
     assert done.returncode == 0, done.stderr
     assert "needs PyTorch, which is not installed" in done.stdout
+
+
+def test_transform_memory_is_the_output_plus_one_chunk(monkeypatch, reviews):
+    import tracemalloc
+
+    import skw2v._sequences
+
+    X = reviews.data * 2
+    sequencer = EmbeddingSequencer(max_length=20, random_state=0).fit(X[:2000])
+    output_bytes = len(X) * 20 * 8
+
+    def peak_above_output(chunk_size):
+        monkeypatch.setattr(skw2v._sequences, "CHUNK_SIZE", chunk_size)
+        tracemalloc.start()
+        try:
+            sequences = sequencer.transform(X)
+            return tracemalloc.get_traced_memory()[1] - output_bytes, sequences
+        finally:
+            tracemalloc.stop()
+
+    small_chunks, chunked = peak_above_output(2**16)
+    one_chunk, whole = peak_above_output(2**30)
+    np.testing.assert_array_equal(chunked, whole)
+    assert small_chunks < 4 * 2**20
+    assert one_chunk > 4 * small_chunks
