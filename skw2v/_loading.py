@@ -223,7 +223,7 @@ def load_vectors(
             "'vectors.bin', binary=True)."
         )
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, limit, binary)
+    key = (str(path.resolve()), *_version_of(stat), limit, binary)
     with _registry_lock:
         if key in _registry:
             _count("registry", path)
@@ -702,8 +702,19 @@ def _warn_replaced_characters(path: Path, kv: KeyedVectors) -> None:
 # -- the disk cache -----------------------------------------------------------------
 
 
+#: What tells one version of a file from another, cheaply. The change time
+#: cannot be set by hand: a file copied over with its size and modification
+#: time kept (``cp -p``, ``rsync -a``, tar) still gets a new one, and a file
+#: replaced by another gets a new inode too.
+_VERSION_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode")
+
+
+def _version_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
 def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
-    binary, limit = key[4], key[3]
+    binary, limit = key[-1], key[-2]
     fmt, info = _detect_format(path, binary, limit)
     root = resolve_cache_dir(cache_dir)
     if fmt == "gensim" or root is None:  # gensim's own files are mapped already
@@ -712,8 +723,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
     manifest = {
         "version": CACHE_VERSION,
         "source": key[0],
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
+        **dict(zip(_VERSION_FIELDS, _version_of(stat), strict=True)),
         "limit": limit,
         "binary": binary,
         "format": fmt,
@@ -899,10 +909,7 @@ def _remove_stale_siblings(source_dir: Path, entry: Path, manifest: dict) -> Non
             other = json.loads((sibling / "manifest.json").read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        if (other.get("size"), other.get("mtime_ns")) != (
-            manifest["size"],
-            manifest["mtime_ns"],
-        ):
+        if any(other.get(name) != manifest[name] for name in _VERSION_FIELDS):
             trash = source_dir / f".trash-{sibling.name}-{uuid.uuid4().hex[:8]}"
             try:
                 os.replace(sibling, trash)

@@ -358,3 +358,23 @@ def test_fasttext_with_limit():
 def test_supervised_fasttext_model():
     with pytest.raises(ValueError, match="supervised fastText model"):
         load_vectors(SUPERVISED_BIN)
+
+
+def test_a_file_replaced_with_the_same_size_and_time_is_not_served_stale(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 2\na 1 2\nb 3 4\n")
+    first = load_vectors(path)
+    np.testing.assert_array_equal(first["a"], [1, 2])
+    stat = path.stat()
+    # As cp -p or rsync -a would: other content, same size, same mtime.
+    replacement = tmp_path / "new.txt"
+    replacement.write_bytes(b"2 2\na 5 6\nb 7 8\n")
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replacement, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (
+        stat.st_size,
+        stat.st_mtime_ns,
+    )
+    np.testing.assert_array_equal(load_vectors(path)["a"], [5, 6])  # registry
+    clear_registry()
+    np.testing.assert_array_equal(load_vectors(path)["a"], [5, 6])  # cache
