@@ -30,6 +30,7 @@ import mmap
 import os
 import re
 import shutil
+import socket
 import struct
 import sys
 import threading
@@ -740,6 +741,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
         if kv is not None:
             _count("mapped", path)
             return kv
+        _remove_dead_temporaries(source_dir)
         kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
         try:
             _write_entry(entry, manifest, kv)
@@ -858,7 +860,9 @@ def _keyed_vectors(
 def _write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
     """Build the entry in a temporary directory, then rename it into place."""
     entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = entry.parent / f".tmp-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp = (
+        entry.parent / f".tmp-{entry.name}-{_HOST}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    )
     tmp.mkdir()
     try:
         keys_bytes = json.dumps(kv.index_to_key, ensure_ascii=False).encode()
@@ -887,6 +891,49 @@ def _write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: This machine's name, in the names of temporary entries: a process id means
+#: something only on the machine that wrote it (the cache may be shared).
+_HOST = re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname()) or "host"
+
+#: A temporary entry from another machine is deleted after this long.
+_FOREIGN_TEMPORARY_SECONDS = 7 * 24 * 3600
+
+
+def _remove_dead_temporaries(source_dir: Path) -> None:
+    """Delete the temporary entries of builds that died (killed, power cut).
+
+    One of this machine is dead when its process is; one of another machine
+    when it is a week old (its process cannot be asked).
+    """
+    for tmp in source_dir.glob(".tmp-*"):
+        parts = tmp.name.rsplit("-", 3)  # .tmp-ENTRY, HOST, PID, RANDOM
+        if len(parts) != 4:
+            continue
+        _, host, pid_text, _ = parts
+        pid = int(pid_text) if pid_text.isdigit() else -1
+        if host == _HOST:
+            if pid <= 0 or _is_alive(pid):
+                continue
+        else:
+            try:
+                age = time.time() - tmp.stat().st_mtime
+            except OSError:
+                continue
+            if age < _FOREIGN_TEMPORARY_SECONDS:
+                continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to another user
+        return True
+    return True
 
 
 def _discard(entry: Path, reason: str) -> None:

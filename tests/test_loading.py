@@ -378,3 +378,39 @@ def test_a_file_replaced_with_the_same_size_and_time_is_not_served_stale(tmp_pat
     np.testing.assert_array_equal(load_vectors(path)["a"], [5, 6])  # registry
     clear_registry()
     np.testing.assert_array_equal(load_vectors(path)["a"], [5, 6])  # cache
+
+
+def test_temporaries_of_dead_builds_are_removed(tmp_path, cache_in_tmp):
+    import subprocess
+    import sys
+
+    import skw2v._loading
+
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 2\na 1 2\nb 3 4\n")
+    load_vectors(path)
+    (source_dir,) = cache_in_tmp.glob("vectors-v*/*")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    host = skw2v._loading._HOST
+    try:
+        temporaries = {
+            "dead": source_dir / f".tmp-abc-{host}-{dead}-0000",
+            "live": source_dir / f".tmp-abc-{host}-{live.pid}-0000",
+            "other host": source_dir / ".tmp-abc-elsewhere-1-0000",
+        }
+        for folder in temporaries.values():
+            folder.mkdir()
+            (folder / "vectors.npy").write_bytes(b"0" * 1000)
+        path.write_bytes(b"2 2\na 5 6\nb 7 8\n")  # a new version: a new build
+        clear_registry()
+        load_vectors(path)
+        assert not temporaries["dead"].exists()
+        assert temporaries["live"].exists() and temporaries["other host"].exists()
+    finally:
+        live.kill()
+        live.wait()
