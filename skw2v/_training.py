@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -258,12 +259,53 @@ shrink_windows, n_jobs, random_state
     if init_vectors is not None:
         table = WordTable(load_vectors(init_vectors), casings=casings)
         n_initialized = len(table.copy_rows_into(model.wv, name="init_vectors"))
-    model.train(
-        documents,
-        total_examples=model.corpus_count,
-        total_words=model.corpus_total_words,
-        epochs=model.epochs,
-        callbacks=[_EpochProgress(epochs)] if verbose else [],
-    )
+    with _failures_surface(model):
+        model.train(
+            documents,
+            total_examples=model.corpus_count,
+            total_words=model.corpus_total_words,
+            epochs=model.epochs,
+            callbacks=[_EpochProgress(epochs)] if verbose else [],
+        )
     model.callbacks = ()
     return model, n_initialized
+
+
+@contextmanager
+def _failures_surface(model: Word2Vec):
+    """Raise in the calling thread what fails in gensim's training threads.
+
+    gensim trains in worker threads fed by a job-producer thread; when one of
+    them raises (a corpus that fails on a later pass, a document it cannot
+    read), the others wait for it forever, and so does ``train``. Here a
+    failing worker still drains its share of the jobs and says it is done, and
+    a failing producer still tells every worker to stop, so that ``train``
+    returns; the first failure is then raised here.
+    """
+    failures: list[BaseException] = []
+    work, produce = model._worker_loop, model._job_producer
+
+    def worker(job_queue, progress_queue):
+        try:
+            work(job_queue, progress_queue)
+        except BaseException as exc:
+            failures.append(exc)
+            while job_queue.get() is not None:  # the producer may wait for room
+                pass
+            progress_queue.put(None)
+
+    def producer(data_iterator, job_queue, *args, **kwargs):
+        try:
+            produce(data_iterator, job_queue, *args, **kwargs)
+        except BaseException as exc:
+            failures.append(exc)
+            for _ in range(model.workers):
+                job_queue.put(None)
+
+    model._worker_loop, model._job_producer = worker, producer
+    try:
+        yield
+    finally:
+        del model._worker_loop, model._job_producer  # back to gensim's methods
+    if failures:
+        raise failures[0]

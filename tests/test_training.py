@@ -263,3 +263,46 @@ def test_the_bounds_themselves_train_to_finite_vectors(name, value, small_corpus
         vector_size=8, min_count=2, epochs=1, random_state=0, **{name: value}
     ).fit(X[:200])
     assert np.isfinite(vectorizer.wv_.vectors).all()
+
+
+# -- a failure inside gensim's threads ----------------------------------------------
+
+FAILING_LATER = """
+import sys
+from skw2v import Word2VecVectorizer
+from skw2v._training import TRAINING_CONSTRAINTS, train_word2vec
+
+class Corpus:  # sound for the vocabulary pass, then {failure} in training
+    passes = 0
+    def __iter__(self):
+        Corpus.passes += 1
+        for i in range(2000):
+            if Corpus.passes > 1 and i == 1000:
+                {failure}
+            yield ["a", "b", "c", "d"]
+
+params = Word2VecVectorizer(min_count=1, n_jobs={n_jobs}).get_params()
+try:
+    train_word2vec(Corpus(), **{{k: params[k] for k in TRAINING_CONSTRAINTS}})
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        ('raise OSError("the disk went away")', "OSError the disk went away"),
+        ('yield [["a"], ["b"]]', "TypeError unhashable type: 'list'"),  # in a worker
+    ],
+    ids=["in the job producer", "in a worker"],
+)
+def test_a_failure_in_gensims_threads_is_raised_not_a_hang(failure, expected, n_jobs):
+    # Plain gensim waits forever in both cases; a fresh process with a time
+    # limit turns a regression into a failure instead of a hung test suite.
+    script = FAILING_LATER.format(failure=failure, n_jobs=n_jobs)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == expected, done.stderr[-2000:]
