@@ -46,7 +46,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ._compat import Interval, validate_params
-from ._vectors import as_keyed_vectors
+from ._vectors import as_keyed_vectors, check_finite, known_finite
 from ._warnings import warn_user
 
 #: Bumped whenever the layout of a cache entry changes.
@@ -568,7 +568,41 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
         ) from exc
     _warn_replaced_characters(path, kv)
     _check_table(path, kv)
+    if limit is None and "n_words" in info and not _is_gzip(path):
+        _check_nothing_left(path, fmt, kv)
     return kv
+
+
+def _check_nothing_left(path: Path, fmt: str, kv: KeyedVectors) -> None:
+    """Refuse a file that holds more rows than its header announces.
+
+    gensim stops after the announced rows and drops the rest silently. In
+    text, the rows are counted by their newlines; in binary, the bytes the
+    announced rows take (a word, a space, the floats, and at most one newline
+    each) are compared with the file's size.
+    """
+    size = path.stat().st_size
+    with (
+        open(path, "rb") as fh,
+        mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        header_end = data.find(b"\n") + 1
+        if fmt == "word2vec-text":
+            body = data[header_end:].rstrip()
+            extra = body.count(b"\n") + 1 - len(kv) if body else 0
+        elif _undecodable:  # replaced bytes: the words' sizes are unknown
+            return
+        else:
+            taken = sum(map(len, map(str.encode, kv.index_to_key)))
+            taken += len(kv) * (1 + kv.vectors.itemsize * kv.vector_size)
+            extra = size - header_end - taken - len(kv)  # a newline per row, at most
+    if extra > 0:
+        raise ValueError(
+            f"{str(path)!r} holds more than the {len(kv)} words its header "
+            f"announces{f' ({extra} more rows)' if fmt == 'word2vec-text' else ''}: "
+            "gensim would drop the rest silently. Correct the count in the first "
+            "line, or pass limit= to keep only the first words on purpose."
+        )
 
 
 def _check_table(path: Path, kv: KeyedVectors) -> None:
@@ -587,21 +621,7 @@ def _check_table(path: Path, kv: KeyedVectors) -> None:
             f"first just after the row of {after[0]!r}): which vector is meant is "
             "ambiguous. Remove the repeated rows, keeping the first of each."
         )
-    ngrams = getattr(kv, "vectors_ngrams", None)
-    if ngrams is not None and not np.isfinite(ngrams).all():
-        n_bad = int((~np.isfinite(ngrams).all(axis=1)).sum())
-        raise ValueError(
-            f"{str(path)!r} has {n_bad} subword n-gram rows with NaN or infinite "
-            "values; the model is damaged. Download it again."
-        )
-    bad = np.flatnonzero(~np.isfinite(kv.vectors).all(axis=1))
-    if bad.size:
-        words = [kv.index_to_key[i] for i in bad[:5].tolist()]
-        raise ValueError(
-            f"{str(path)!r} has {bad.size} rows with NaN or infinite values (e.g. "
-            f"{words!r}); they would turn every document holding these words into "
-            "NaN. Remove or repair those rows, then load the file again."
-        )
+    check_finite(kv, name=repr(str(path)))
 
 
 #: Bytes before a fastText model's dictionary: magic and version, 12 int32
@@ -809,7 +829,8 @@ def _read_entry(entry: Path, expected: dict) -> KeyedVectors | None:
             name: np.load(entry / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ENTRY_ARRAYS[manifest["format"] == "fasttext"]
         }
-        return _keyed_vectors(json.loads(keys_bytes), manifest, **arrays)
+        # Its values were checked when the entry was built.
+        return known_finite(_keyed_vectors(json.loads(keys_bytes), manifest, **arrays))
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         _discard(entry, f"it is damaged ({exc})")
         return None

@@ -55,7 +55,7 @@ def as_keyed_vectors(vectors, *, name: str = "vectors") -> KeyedVectors:
         The very object that holds the vectors (no copy is made).
     """
     if isinstance(vectors, KeyedVectors):
-        return vectors
+        return check_finite(vectors, name=name)
     if hasattr(vectors, "get_params") and hasattr(vectors, "fit"):
         try:
             check_is_fitted(vectors, "wv_")
@@ -64,14 +64,55 @@ def as_keyed_vectors(vectors, *, name: str = "vectors") -> KeyedVectors:
                 f"{name} is an unfitted {type(vectors).__name__}; fit it first "
                 "(or pass its training documents through a Pipeline)."
             ) from exc
-        return vectors.wv_
+        return check_finite(vectors.wv_, name=name)
     wv = getattr(vectors, "wv", None)
     if isinstance(wv, KeyedVectors):
-        return wv
+        return check_finite(wv, name=name)
     raise TypeError(
         f"{name} must be a gensim KeyedVectors, a gensim Word2Vec or FastText "
         f"model, or a fitted skw2v vectorizer; got {type(vectors).__name__}."
     )
+
+
+#: Tables known to hold finite values only (checked once per table and process).
+_finite_tables: weakref.WeakSet = weakref.WeakSet()
+
+
+def check_finite(wv: KeyedVectors, *, name: str = "vectors") -> KeyedVectors:
+    """Return ``wv`` after checking, once per table, that its values are finite.
+
+    A NaN or infinite value would turn every document holding that word into
+    NaN (and ``norm="l2"`` an infinite one too); fastText subword rows count.
+    """
+    if wv in _finite_tables:
+        return wv
+    for what, table in [("rows", wv.vectors), ("subword n-gram rows", _ngrams(wv))]:
+        if table is None or not len(table):
+            continue
+        bad = np.flatnonzero(~np.isfinite(table).all(axis=1))
+        if bad.size:
+            words = (
+                f" (e.g. {[wv.index_to_key[i] for i in bad[:5].tolist()]!r})"
+                if what == "rows"
+                else ""
+            )
+            raise ValueError(
+                f"{name} has {bad.size} {what} with NaN or infinite values{words}; "
+                "they would turn every document holding these words into NaN. "
+                "Remove or repair those rows first."
+            )
+    _finite_tables.add(wv)
+    return wv
+
+
+def known_finite(wv: KeyedVectors) -> KeyedVectors:
+    """Record that ``wv`` holds finite values only (checked elsewhere)."""
+    _finite_tables.add(wv)
+    return wv
+
+
+def _ngrams(wv: KeyedVectors) -> np.ndarray | None:
+    return getattr(wv, "vectors_ngrams", None)
 
 
 def first_casings(keys: Sequence[str]) -> dict[str, int]:

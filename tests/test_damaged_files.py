@@ -118,3 +118,13 @@ def test_a_fasttext_model_cut_anywhere_is_a_clear_error(tmp_path, keep):
     data = Path(LEE_FASTTEXT).read_bytes()[:keep]
     with pytest.raises(ValueError, match="not a sound fastText model"):
         load(tmp_path, "cut.bin", data)
+
+
+def test_rows_beyond_the_announced_count_are_refused(tmp_path, originals):
+    for fmt, name in [("word2vec-text", "more.txt"), ("word2vec-binary", "more.bin")]:
+        body = originals[fmt].split(b"\n", 1)[1]
+        with pytest.raises(ValueError, match="holds more than the 5 words"):
+            load(tmp_path, name, b"5 4\n" + body)
+        kv = load_vectors(tmp_path / name, cache_dir=False, limit=5)  # on purpose
+        assert kv.index_to_key == WORDS[:5]
+    assert len(load(tmp_path, "exact.bin", originals["word2vec-binary"])) == 8

@@ -312,3 +312,20 @@ def test_fasttext_unknown_words_get_subword_vectors():
     )
     report = vectorizer.coverage(["the governmentalist"])
     assert report["n_subword"] == 1 and report["missing"] == [("governmentalist", 1)]
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_tables_in_memory_with_non_finite_values_are_refused(value):
+    wv = KeyedVectors(vector_size=2)
+    wv.add_vectors(["good", "bad", "movie"], np.array([[1, 0], [0, value], [1, 1]]))
+    for estimator in (
+        AvgWord2VecTransformer(vectors=wv, norm="l2"),
+        PretrainedEmbeddingVectorizer(vectors=wv),
+        EmbeddingSequencer(vectors=wv),
+        Word2VecVectorizer(min_count=1, vector_size=2, init_vectors=wv),
+    ):
+        with pytest.raises(ValueError, match=r"1 rows with NaN or infinite.*'bad'"):
+            estimator.fit(["good bad movie"])
+    wv.vectors[1] = [0, 1]  # repaired: the check is once per table, when it passes
+    rows = AvgWord2VecTransformer(vectors=wv, norm="l2").fit_transform(["bad"])
+    np.testing.assert_array_equal(rows, [[0, 1]])
