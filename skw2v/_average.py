@@ -32,11 +32,7 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     vectors : KeyedVectors, gensim Word2Vec/FastText model or fitted vectorizer
         The word vectors: a gensim ``KeyedVectors``, a gensim model (its ``wv``
         is used), or a fitted [`Word2VecVectorizer`][skw2v.Word2VecVectorizer].
-    {{pooling}}
-    {{weighting}}
-    {{sif_a}}
-    {{remove_components}}
-    {{norm}}
+    {{pooling_steps}}
     {{n_jobs}}
     {{lowercase_casings}}
     {{token_pattern}}

@@ -103,6 +103,12 @@ components_ : ndarray of shape (remove_components, n_features_out)
     The directions removed from every output row.""",
 }
 
+#: The parameters of the pooling step, in their usual order, as one entry.
+_ENTRIES["pooling_steps"] = "\n".join(
+    _ENTRIES[name]
+    for name in ("pooling", "weighting", "sif_a", "remove_components", "norm")
+)
+
 _MARKER = re.compile(r"^(?P<indent> *)\{\{(?P<name>\w+)\}\}$", re.MULTILINE)
 
 

@@ -58,11 +58,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         Whether ``vectors`` may be a Python pickle (gensim's ``.save()``
         files), which runs the code it holds when loaded; see
         [`load_vectors`][skw2v.load_vectors]. The data formats never need it.
-    {{pooling}}
-    {{weighting}}
-    {{sif_a}}
-    {{remove_components}}
-    {{norm}}
+    {{pooling_steps}}
     {{n_jobs}}
     {{lowercase_casings}}
     {{token_pattern}}

@@ -71,11 +71,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         Seed of the vector initialisation and of the sampling during training.
         An int is passed to gensim as ``seed`` unchanged. With an int and one
         worker, two fits give bit-identical vectors, also in different processes.
-    {{pooling}}
-    {{weighting}}
-    {{sif_a}}
-    {{remove_components}}
-    {{norm}}
+    {{pooling_steps}}
     lowercase : bool, default=True
         Convert raw documents to lowercase before tokenizing. Already tokenized
         documents are used exactly as given, and every token is looked up as
