@@ -25,6 +25,27 @@ from ._compat import _clone_parametrized
 _BY_REFERENCE = "_skw2v_table_by_reference"
 
 
+def _without_memmaps(wv):
+    """Return ``wv`` with its memory-mapped arrays seen as plain arrays.
+
+    A table mapped from the cache holds ``np.memmap`` arrays, which pickle
+    without their file and which skops cannot rebuild. Plain views of the same
+    memory (no copy) serialize as arrays; joblib still finds the file behind
+    them and sends its path to worker processes.
+    """
+    names = [
+        name
+        for name in ("vectors", "vectors_vocab", "vectors_ngrams")
+        if isinstance(getattr(wv, name, None), np.memmap)
+    ]
+    if not names:
+        return wv
+    plain = copy.copy(wv)
+    for name in names:
+        setattr(plain, name, np.asarray(getattr(wv, name)))
+    return plain
+
+
 class _SharedTableMixin:
     """Share word-vector tables between the copies of an estimator.
 
@@ -93,6 +114,11 @@ class _SharedTableMixin:
         if "wv_" in state and self._table_by_reference():
             del state["wv_"]
             state[_BY_REFERENCE] = True
+        elif "wv_" in state:
+            table, plain = state["wv_"], _without_memmaps(state["wv_"])
+            for name, value in state.items():
+                if value is table:  # wv_, and a parameter holding the same table
+                    state[name] = plain
         return state
 
     def __setstate__(self, state):

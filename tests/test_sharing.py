@@ -13,6 +13,7 @@ from skw2v import (
     EmbeddingSequencer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
+    load_vectors,
 )
 from skw2v._loading import clear_registry, load_counts
 from skw2v._parallel import table_bytes_to_copy
@@ -120,3 +121,29 @@ def test_pickle_stores_a_reference_not_the_table(vec_file, small_corpus):
 
 def test_clone_shares_the_vectors(polarity):
     assert clone(EmbeddingSequencer(vectors=polarity)).vectors is polarity
+
+
+def test_skops_round_trips_both_ways_of_keeping_the_table(tmp_path, fitted_vectorizer):
+    sio = pytest.importorskip("skops.io")
+    path = tmp_path / "vectors.bin"
+    fitted_vectorizer.wv_.save_word2vec_format(str(path), binary=True)
+    docs = ["a good movie", "a bad movie"]
+    for embed in (False, True):
+        PretrainedEmbeddingVectorizer(vectors=path).fit(["good"])  # builds the cache
+        clear_registry()
+        mapped = PretrainedEmbeddingVectorizer(vectors=path, embed_vectors=embed)
+        mapped.fit(["good"])
+        assert isinstance(mapped.wv_.vectors, np.memmap)  # from the cache
+        data = sio.dumps(mapped)
+        trusted = sio.get_untrusted_types(data=data)
+        assert set(trusted) <= {
+            "gensim.models.keyedvectors.KeyedVectors",
+            "skw2v._pretrained.PretrainedEmbeddingVectorizer",
+            f"pathlib.{type(path).__name__}",  # vectors=path as given
+        }
+        restored = sio.loads(data, trusted=trusted)
+        np.testing.assert_array_equal(restored.transform(docs), mapped.transform(docs))
+        assert (len(data) > mapped.wv_.vectors.nbytes) == embed
+    # A pickle of a table in memory holds it once, parameter and fitted alike.
+    pooler = AvgWord2VecTransformer(vectors=load_vectors(path)).fit(["good"])
+    assert len(pickle.dumps(pooler)) < 1.5 * pooler.wv_.vectors.nbytes + 2**20
