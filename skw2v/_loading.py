@@ -224,7 +224,7 @@ def load_vectors(
             "'vectors.bin', binary=True)."
         )
     stat = path.stat()
-    key = (str(path.resolve()), *_version_of(stat), limit, binary)
+    key = (str(path.resolve()), *_version_of(path, stat), limit, binary)
     with _registry_lock:
         if key in _registry:
             _count("registry", path)
@@ -726,12 +726,34 @@ def _warn_replaced_characters(path: Path, kv: KeyedVectors) -> None:
 #: What tells one version of a file from another, cheaply. The change time
 #: cannot be set by hand: a file copied over with its size and modification
 #: time kept (``cp -p``, ``rsync -a``, tar) still gets a new one, and a file
-#: replaced by another gets a new inode too.
-_VERSION_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode")
+#: replaced by another gets a new inode too. Where a file system keeps neither
+#: (some network ones), a digest of 16 blocks spread over the file still
+#: catches most replacements.
+_VERSION_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode", "sample")
+
+#: Blocks, and their size in bytes, read for the sampled digest.
+_SAMPLE_BLOCKS, _SAMPLE_BYTES = 16, 4096
 
 
-def _version_of(stat: os.stat_result) -> tuple[int, int, int, int]:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+def _version_of(path: Path, stat: os.stat_result) -> tuple:
+    return (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        stat.st_ino,
+        _sampled_digest(path, stat.st_size),
+    )
+
+
+def _sampled_digest(path: Path, size: int) -> str:
+    """Hash blocks at evenly spaced offsets, the first and the last included."""
+    step = max(size - _SAMPLE_BYTES, 0) / (_SAMPLE_BLOCKS - 1)
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in range(_SAMPLE_BLOCKS):
+            fh.seek(int(block * step))
+            digest.update(fh.read(_SAMPLE_BYTES))
+    return digest.hexdigest()
 
 
 def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
@@ -744,7 +766,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
     manifest = {
         "version": CACHE_VERSION,
         "source": key[0],
-        **dict(zip(_VERSION_FIELDS, _version_of(stat), strict=True)),
+        **dict(zip(_VERSION_FIELDS, key[1:-2], strict=True)),
         "limit": limit,
         "binary": binary,
         "format": fmt,

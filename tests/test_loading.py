@@ -414,3 +414,21 @@ def test_temporaries_of_dead_builds_are_removed(tmp_path, cache_in_tmp):
     finally:
         live.kill()
         live.wait()
+
+
+def test_the_sampled_digest_sees_content_that_size_and_times_do_not(tmp_path):
+    from skw2v._loading import _sampled_digest
+
+    path = tmp_path / "big.bin"
+    data = bytearray(np.random.default_rng(0).bytes(200_000))
+    path.write_bytes(data)
+    before = _sampled_digest(path, len(data))
+    data[0] ^= 1  # the first block is always read
+    path.write_bytes(data)
+    assert _sampled_digest(path, len(data)) != before
+    data[0] ^= 1
+    path.write_bytes(data)
+    assert _sampled_digest(path, len(data)) == before
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"1 2\na 1 2\n")  # shorter than a block: read whole
+    assert len(_sampled_digest(small, small.stat().st_size)) == 32
