@@ -28,6 +28,7 @@ import hashlib
 import json
 import mmap
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -507,7 +508,13 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
     """Read the file with gensim, turning its exceptions into clear messages."""
     _count("parsed", path)
     if fmt == "gensim":
-        kv = as_keyed_vectors(KeyedVectors.load(str(path), mmap="r"))
+        try:
+            kv = as_keyed_vectors(KeyedVectors.load(str(path), mmap="r"))
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise ValueError(
+                f"Could not read the gensim file {str(path)!r}: {exc!r}. It is "
+                "truncated or damaged, or was saved by an incompatible version."
+            ) from exc
         if limit is not None and limit < len(kv):
             small = KeyedVectors(kv.vector_size, count=0, dtype=kv.vectors.dtype)
             small.add_vectors(kv.index_to_key[:limit], kv.vectors[:limit])

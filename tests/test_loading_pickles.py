@@ -111,3 +111,13 @@ def test_a_tampered_cache_entry_is_rebuilt_never_unpickled(cache_in_tmp, tmp_pat
         kv = load_vectors(LEE_FASTTEXT)
     assert not marker.exists()
     assert kv.get_vector("governmentalist").shape == (10,)
+
+
+def test_a_damaged_trusted_gensim_file_is_a_clear_error(tmp_path):
+    wv = KeyedVectors(vector_size=2)
+    wv.add_vectors(["good", "bad"], np.array([[1.0, 0.0], [-1.0, 0.0]]))
+    path = tmp_path / "trusted.kv"
+    wv.save(str(path))
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ValueError, match="truncated or damaged"):
+        load_vectors(path, allow_pickle=True)
