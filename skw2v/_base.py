@@ -145,7 +145,8 @@ class _BaseEmbeddingVectorizer(
         token_docs = self._tokenizer().documents(documents)
         self._fit_vectors(token_docs)
         tokens, lengths, lowercase = self._text_tokens(documents, token_docs)
-        self._fit_weights(tokens, lengths, lowercase=lowercase)
+        resolved = self._word_table().resolve(tokens, lengths, lowercase=lowercase)
+        self._fit_weights(*resolved[1:])
         width = self._n_features_out
         if self.remove_components >= width:
             raise ValueError(
@@ -156,25 +157,18 @@ class _BaseEmbeddingVectorizer(
         self.components_ = np.zeros((0, width), dtype=np.float32)
         if not (transform or self.remove_components):
             return None
-        pooled, n_without_known = self._pool_tokens(
-            tokens, lengths, lowercase=lowercase
-        )
+        pooled, n_without_known = self._pool_resolved(*resolved)
         if transform:
             _warn_no_known_word(n_without_known, len(lengths))
         if self.remove_components:
             self.components_ = principal_components(pooled, self.remove_components)
         return finish_rows(pooled, components=self.components_, norm=self.norm)
 
-    def _fit_weights(
-        self, tokens: list[str], lengths: np.ndarray, *, lowercase: bool
-    ) -> None:
-        """Learn ``word_weights_`` (one per row of ``wv_``) from the training tokens."""
+    def _fit_weights(self, ids: np.ndarray, lengths: np.ndarray) -> None:
+        """Learn ``word_weights_`` (one per row of ``wv_``) from the training rows."""
         if self.weighting is None:
             self.word_weights_ = self.unseen_word_weight_ = None
             return
-        _, ids, lengths = self._word_table().resolve(
-            tokens, lengths, lowercase=lowercase
-        )
         statistics = word_statistics(ids, lengths, len(self.wv_))
         learn = WEIGHTINGS[self.weighting]
         self.word_weights_, self.unseen_word_weight_ = learn(
@@ -195,12 +189,19 @@ class _BaseEmbeddingVectorizer(
         rows (written to ``out``, zeros, when given) and how many documents had
         no known word.
         """
-        ids, lengths, vectors, weights = self._word_table().lookup(
-            tokens,
-            lengths,
-            self.word_weights_,
-            self.unseen_word_weight_,
-            lowercase=lowercase,
+        resolved = self._word_table().resolve(tokens, lengths, lowercase=lowercase)
+        return self._pool_resolved(*resolved, out=out)
+
+    def _pool_resolved(
+        self,
+        tokens: list[str],
+        ids: np.ndarray,
+        lengths: np.ndarray,
+        out: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, int]:
+        """Pool tokens already resolved to rows of ``wv_`` (see ``WordTable``)."""
+        ids, vectors, weights = self._word_table().pooling_table(
+            tokens, ids, self.word_weights_, self.unseen_word_weight_
         )
         return pool_ids(
             ids, lengths, vectors, pooling=self.pooling, weights=weights, out=out

@@ -336,7 +336,7 @@ def _detect_format(
                 f"The header of {str(path)!r} announces {n_words} words of {dims} "
                 "dimensions: the file holds no vectors."
             )
-        info = {"n_words": n_words, "dims": dims}
+        info = {"n_words": n_words, "dims": dims, "compressed": compressed}
         lines = _complete_lines(rest, complete)
         if binary is None:
             binary = not (lines and _text_entry_ok(lines[0], dims))
@@ -554,7 +554,7 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
     }
     del _undecodable[:]
     try:
-        if verbose and fmt != "glove" and not _is_gzip(path):
+        if verbose and fmt != "glove" and not info["compressed"]:
             fd = os.open(path, os.O_RDONLY)
             try:
                 with _Progress(fd, path.stat().st_size, f"loading {path.name}"):
@@ -575,7 +575,7 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
         ) from exc
     _warn_replaced_characters(path, kv)
     _check_table(path, kv)
-    if limit is None and "n_words" in info and not _is_gzip(path):
+    if limit is None and "n_words" in info and not info["compressed"]:
         _check_nothing_left(path, fmt, kv)
     return kv
 
@@ -693,11 +693,6 @@ def _is_pickle(path: Path) -> bool:
     """Tell whether the file is a pickle (protocol 2 and later start with 0x80)."""
     with open(path, "rb") as fh:
         return fh.read(1) == b"\x80"
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
 
 
 #: Name of the decoding error handler that replaces like "replace" and records.

@@ -199,16 +199,24 @@ class WordTable:
         the distinct tokens the table lacks only, and not at all for lowercase
         tokens over a table whose lowercase forms are all keys (a trained one).
         """
+        tokens, ids, lengths, _ = self._resolve(tokens, lengths, lowercase=lowercase)
+        return tokens, ids, lengths
+
+    def _resolve(
+        self, tokens: list[str], lengths: np.ndarray, *, lowercase: bool
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`resolve`, and the positions whose row came from a casing."""
         if self.max_phrase_words > 1:
             tokens, lengths = self.join_phrases(tokens, lengths)
         ids = token_ids(tokens, self.wv.key_to_index)
+        rewritten = np.zeros(0, dtype=np.int64)
         if self.casings and (not lowercase or self._aliases()):
-            self._resolve_casings(tokens, ids)
-        return tokens, ids, lengths
+            rewritten = self._resolve_casings(tokens, ids)
+        return tokens, ids, lengths, rewritten
 
-    def _resolve_casings(self, tokens: list[str], ids: np.ndarray) -> np.ndarray:
+    def _resolve_casings(self, tokens: Sequence[str], ids: np.ndarray) -> np.ndarray:
         """Give the tokens of row -1 the row of a casing; return where it did."""
-        known, aliases = self.wv.key_to_index, self._aliases()
+        known, aliases = self.wv.key_to_index, casing_aliases(self.wv)
         missing = np.flatnonzero(ids < 0)
         missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
         found = {}
@@ -226,16 +234,15 @@ class WordTable:
         self, tokens: list[str], lengths: np.ndarray
     ) -> tuple[list[str], np.ndarray]:
         """Rewrite tokens to the keys they resolve to: phrases, then casings."""
-        if self.max_phrase_words > 1:
-            tokens, lengths = self.join_phrases(tokens, lengths)
-        if self.casings:
-            ids = token_ids(tokens, self.wv.key_to_index)
-            resolved = self._resolve_casings(tokens, ids).tolist()
-            if resolved:
-                keys = self.wv.index_to_key
-                tokens = tokens.copy()
-                for position, row in zip(resolved, ids[resolved].tolist(), strict=True):
-                    tokens[position] = keys[row]
+        tokens, ids, lengths, rewritten = self._resolve(
+            tokens, lengths, lowercase=False
+        )
+        if rewritten.size:
+            keys, tokens = self.wv.index_to_key, tokens.copy()
+            for position, row in zip(
+                rewritten.tolist(), ids[rewritten].tolist(), strict=True
+            ):
+                tokens[position] = keys[row]
         return tokens, lengths
 
     def join_phrases(
@@ -307,19 +314,17 @@ class WordTable:
 
     # -- canonical tokens -> rows ------------------------------------------------
 
-    def lookup(
+    def pooling_table(
         self,
         tokens: list[str],
-        lengths: np.ndarray,
+        ids: np.ndarray,
         weights: np.ndarray | None = None,
         unseen_weight: float = 1.0,
-        *,
-        lowercase: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-        """Return what tokens pool over: ``(ids, lengths, vectors, weights)``.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return what resolved tokens pool over: ``(ids, vectors, weights)``.
 
-        ``ids`` are the rows in ``vectors`` of the tokens after :meth:`resolve`
-        (-1 for a token without a vector), ``lengths`` each document's count,
+        ``tokens`` and ``ids`` are those :meth:`resolve` returns. The returned
+        ``ids`` are rows of ``vectors`` (-1 for a token without a vector), and
         ``weights`` (given per row of ``wv``) those of ``vectors``' rows. The
         table is ``wv`` itself unless it gives subword vectors to tokens it
         lacks (fastText): then a table of the batch's rows, known and
@@ -327,20 +332,17 @@ class WordTable:
         never copies a large table), where subword-built words weigh
         ``unseen_weight``.
         """
-        tokens, ids, lengths = self.resolve(tokens, lengths, lowercase=lowercase)
         if not self.has_subwords:
-            return ids, lengths, self.wv.vectors, weights
+            return ids, self.wv.vectors, weights
         missing = np.flatnonzero(ids < 0)
-        extra_words, extra_vectors = self._subword_rows(
-            sorted(set(map(tokens.__getitem__, missing.tolist())))
-        )
+        missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
+        extra_words, extra_vectors = self._subword_rows(sorted(set(missing_tokens)))
         # The batch's table: its known rows, in row order, then the extra rows.
         rows, ids = np.unique(ids, return_inverse=True)
         ids = ids.astype(np.int64) - int(rows[0] < 0) if len(rows) else ids
         rows = rows[rows >= 0]
         extra = {word: len(rows) + i for i, word in enumerate(extra_words)}
         if extra:
-            missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
             ids[missing] = token_ids(missing_tokens, extra)
         vectors = np.concatenate(
             [
@@ -351,7 +353,7 @@ class WordTable:
         if weights is not None:
             unseen = np.full(len(extra_words), unseen_weight, np.float32)
             weights = np.concatenate([weights[rows], unseen])
-        return ids, lengths, vectors, weights
+        return ids, vectors, weights
 
     def _subword_rows(self, unknown: list[str]) -> tuple[list[str], np.ndarray]:
         """Vectors built from subword n-grams for words the table lacks."""
@@ -368,13 +370,9 @@ class WordTable:
         lacks is looked up in lowercase, then as its first casing. Subword
         vectors do not count: these are rows of the table itself.
         """
-        known = self.wv.key_to_index
-        ids = token_ids(words, known)
+        ids = token_ids(words, self.wv.key_to_index)
         if self.casings if casings is None else casings:
-            aliases = casing_aliases(self.wv)
-            for position in np.flatnonzero(ids < 0).tolist():
-                lower = words[position].lower()
-                ids[position] = known.get(lower, aliases.get(lower, -1))
+            self._resolve_casings(words, ids)
         return ids
 
     def missing(self, words: Sequence[str]) -> list[str]:

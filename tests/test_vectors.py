@@ -293,8 +293,9 @@ def test_fasttext_unknown_words_get_subword_vectors():
     )
     assert len(vectorizer.wv_) == n_words, "transform changed the table"
     # The lookup table holds the batch's words, not a copy of the whole table.
-    ids, _, table, _ = vectorizer._word_table().lookup(
-        ["the", "governmentalist", "the"], np.array([3])
+    words = vectorizer._word_table()
+    ids, table, _ = words.pooling_table(
+        *words.resolve(["the", "governmentalist", "the"], np.array([3]))[:2]
     )
     assert len(table) == 2 and ids[0] == ids[2] != ids[1]
     np.testing.assert_array_equal(table[ids[0]], vectorizer.wv_["the"])
