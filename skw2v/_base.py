@@ -125,6 +125,19 @@ class _BaseEmbeddingVectorizer(
         -------
         analyzer : callable
             ``str -> list of str``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gensim.models import KeyedVectors
+        >>> from skw2v import PretrainedEmbeddingVectorizer
+        >>> wv = KeyedVectors(vector_size=2)
+        >>> wv.add_vectors(["New_York", "is", "big"], np.eye(3)[:, :2])
+        >>> vectorizer = PretrainedEmbeddingVectorizer(vectors=wv, max_phrase_words=2)
+        >>> vectorizer.build_analyzer()("New York is BIG!")  # not fitted: tokens
+        ['new', 'york', 'is', 'big']
+        >>> vectorizer.fit(["x"]).build_analyzer()("New York is BIG!")
+        ['New_York', 'is', 'big']
         """
         tokenizer = self._tokenizer()
         if not hasattr(self, "wv_"):

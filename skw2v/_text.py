@@ -455,6 +455,12 @@ class _TokenizerMixin:
         -------
         analyzer : callable
             ``str -> list of str``.
+
+        Examples
+        --------
+        >>> from skw2v import EmbeddingSequencer
+        >>> EmbeddingSequencer().build_analyzer()("Don't panic, it's new_york!")
+        ["don't", 'panic', "it's", 'new_york']
         """
         return self._tokenizer()
 
