@@ -10,6 +10,8 @@ The public API:
   over pretrained vectors from a file (Google News, GloVe, fastText) or memory;
 - [`EmbeddingSequencer`][skw2v.EmbeddingSequencer] gives padded index sequences and an
   embedding matrix for Keras/PyTorch models;
+- [`LineCorpus`][skw2v.LineCorpus] streams documents from text files, one per
+  line, for corpora larger than memory;
 - [`load_vectors`][skw2v.load_vectors] loads pretrained vectors once per process
   (word2vec, GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
 - ``skw2v.datasets`` holds the bundled movie-review data;
@@ -22,6 +24,7 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 """
 
 from ._average import AvgWord2VecTransformer
+from ._corpus import LineCorpus
 from ._loading import load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
 from ._sequences import EmbeddingSequencer
@@ -32,6 +35,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AvgWord2VecTransformer",
     "EmbeddingSequencer",
+    "LineCorpus",
     "PretrainedEmbeddingVectorizer",
     "Word2VecVectorizer",
     "__version__",

@@ -97,7 +97,7 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
 
-    def _fit_vectors(self, tokens: list) -> None:
+    def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
         if self.vectors is None:
             raise ValueError(
                 "AvgWord2VecTransformer needs word vectors: pass vectors=... "

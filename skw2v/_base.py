@@ -10,6 +10,9 @@ the weights, pooling (``_pooling.py``), large batches in worker processes
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable, Iterator
+from functools import reduce
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,17 +34,34 @@ from ._pooling import (
     finish_rows,
     pool_ids,
     principal_components,
+    second_moment,
     word_statistics,
 )
 from ._sharing import _SharedTableMixin
-from ._text import _TokenizerMixin, all_str, check_documents, flatten
+from ._text import (
+    TokenStream,
+    _TokenizerMixin,
+    all_str,
+    check_documents,
+    check_reiterable,
+    checked_batches,
+    document_batches,
+    flatten,
+    is_stream,
+)
 from ._training import C_INT_MAX, FLOAT32_MAX, N_JOBS_CONSTRAINT
 from ._vectors import WordTable
 from ._warnings import warn_user
 
 #: Characters of raw text (tokens, for tokenized documents) that ``transform``
 #: tokenizes and pools at a time: memory is the output plus one such chunk.
+#: Streamed corpora are read, tokenized and resolved by ``fit`` in batches of
+#: this size too.
 CHUNK_SIZE = 2**20
+
+#: Characters of a streamed corpus that ``transform`` reads at a time: enough
+#: for worker processes to pay (``_parallel.PROCESS_MIN_CHARACTERS``).
+STREAM_BATCH_CHARACTERS = 2**25
 
 
 def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
@@ -50,6 +70,22 @@ def _warn_no_known_word(n_without_known: int, n_documents: int) -> None:
             f"{n_without_known} of {n_documents} documents have no word in the "
             "vocabulary (empty, or only unknown words); their rows are zeros."
         )
+
+
+class _ResolvedBatches:
+    """The batches of a streamed corpus, resolved in a fitted estimator's table.
+
+    Restartable: each pass reads, checks and tokenizes the stream again, a
+    batch of ``CHUNK_SIZE`` characters at a time.
+    """
+
+    def __init__(self, estimator: _BaseEmbeddingVectorizer, documents: Iterable):
+        self.estimator = estimator
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[tuple[list[str], np.ndarray, np.ndarray]]:
+        for batch in document_batches(self.documents, CHUNK_SIZE):
+            yield self.estimator._resolve(batch)
 
 
 @fill_doc
@@ -74,10 +110,12 @@ class _BaseEmbeddingVectorizer(
 
     # -- the part subclasses provide -------------------------------------------------
 
-    def _fit_vectors(self, tokens: list) -> None:
+    def _fit_vectors(self, tokens: Iterable, *, partial: bool = False) -> None:
         """Set ``self.wv_`` (a gensim ``KeyedVectors``) from the training tokens.
 
-        ``tokens`` holds one list of tokens per training document.
+        ``tokens`` holds one list of tokens per training document: a list, or
+        a restartable stream that tokenizes on every pass (read only when
+        needed). ``partial`` continues the training of an earlier call.
         """
         raise NotImplementedError
 
@@ -152,14 +190,26 @@ class _BaseEmbeddingVectorizer(
 
     # -- fit / transform --------------------------------------------------------------
 
-    def _fit(self, X, *, transform: bool = False) -> np.ndarray | None:
-        """Fit on ``X``; with ``transform``, also return its pooled vectors."""
-        documents = check_documents(X)
-        token_docs = self._tokenizer().documents(documents)
-        self._fit_vectors(token_docs)
-        tokens, lengths, lowercase = self._text_tokens(documents, token_docs)
-        resolved = self._word_table().resolve(tokens, lengths, lowercase=lowercase)
-        self._fit_weights(*resolved[1:])
+    def _fit(self, X, *, transform: bool = False, partial: bool = False):
+        """Fit on ``X``; with ``transform``, also return its pooled vectors.
+
+        ``partial`` continues the training state and the weighting statistics
+        of earlier calls (``partial_fit``). A streamed corpus is read in
+        batches, once per pass that needs it: training's, then the weighting
+        statistics', then the pooling's when there are components to remove
+        or rows to return.
+        """
+        if is_stream(X):
+            check_reiterable(X)
+            tokens = TokenStream(X, self._tokenizer(), CHUNK_SIZE)
+            self._fit_vectors(tokens, partial=partial)
+            batches = _ResolvedBatches(self, X)
+        else:
+            documents = check_documents(X)
+            tokens = self._tokenizer().documents(documents)
+            self._fit_vectors(tokens, partial=partial)
+            batches = [self._resolve(documents, tokens)]
+        self._fit_weights(batches, partial=partial)
         width = self._n_features_out
         if self.remove_components >= width:
             raise ValueError(
@@ -170,19 +220,54 @@ class _BaseEmbeddingVectorizer(
         self.components_ = np.zeros((0, width), dtype=np.float32)
         if not (transform or self.remove_components):
             return None
-        pooled, n_without_known = self._pool_resolved(*resolved)
-        if transform:
-            _warn_no_known_word(n_without_known, len(lengths))
+        rows, gram, n_documents, n_without_known = [], 0.0, 0, 0
+        for tokens_, ids, lengths in batches:
+            pooled, n_empty = self._pool_resolved(tokens_, ids, lengths)
+            n_documents += len(lengths)
+            n_without_known += n_empty
+            if self.remove_components:
+                gram = gram + second_moment(pooled)
+            if transform:
+                rows.append(pooled)
         if self.remove_components:
-            self.components_ = principal_components(pooled, self.remove_components)
+            self.components_ = principal_components(gram, self.remove_components)
+        if not transform:
+            return None
+        _warn_no_known_word(n_without_known, n_documents)
+        pooled = rows[0] if len(rows) == 1 else np.concatenate(rows)
         return finish_rows(pooled, components=self.components_, norm=self.norm)
 
-    def _fit_weights(self, ids: np.ndarray, lengths: np.ndarray) -> None:
-        """Learn ``word_weights_`` (one per row of ``wv_``) from the training rows."""
+    def _resolve(
+        self, documents: list, token_docs: list | None = None
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Return the tokens of checked documents, their rows and their counts."""
+        tokens, lengths, lowercase = self._text_tokens(documents, token_docs)
+        return self._word_table().resolve(tokens, lengths, lowercase=lowercase)
+
+    def _keeps_statistics(self) -> bool:
+        """Tell whether the word statistics are kept, for ``partial_fit`` to add to."""
+        return False
+
+    def _fit_weights(self, batches, *, partial: bool = False) -> None:
+        """Learn ``word_weights_`` (one per row of ``wv_``) from the training rows.
+
+        ``batches`` holds the resolved training documents (``_resolve``), in
+        one or several batches. With ``partial``, the statistics of earlier
+        calls, when kept, count too.
+        """
+        previous = self.__dict__.pop("_statistics", None) if partial else None
+        self.__dict__.pop("_statistics", None)
         if self.weighting is None:
             self.word_weights_ = self.unseen_word_weight_ = None
             return
-        statistics = word_statistics(ids, lengths, len(self.wv_))
+        n_words = len(self.wv_)
+        statistics = reduce(
+            operator.add,
+            (word_statistics(ids, lengths, n_words) for _, ids, lengths in batches),
+            *([previous] if previous is not None else []),
+        )
+        if self._keeps_statistics():
+            self._statistics = statistics
         learn = WEIGHTINGS[self.weighting]
         self.word_weights_, self.unseen_word_weight_ = learn(
             statistics, sif_a=self.sif_a
@@ -286,14 +371,24 @@ class _BaseEmbeddingVectorizer(
             One pooled vector per document.
         """
         check_is_fitted(self)
-        documents = check_documents(X)
+        parts = [
+            self._pool_batch(batch)
+            for batch in checked_batches(X, STREAM_BATCH_CHARACTERS)
+        ]
+        pooled = (
+            parts[0][0] if len(parts) == 1 else np.concatenate([p for p, _ in parts])
+        )
+        n_without_known = sum(n_empty for _, n_empty in parts)
+        _warn_no_known_word(n_without_known, len(pooled))
+        return finish_rows(pooled, components=self.components_, norm=self.norm)
+
+    def _pool_batch(self, documents: list) -> tuple[np.ndarray, int]:
+        """Pool checked documents, in ``n_jobs`` processes when they pay."""
         n_jobs = effective_n_jobs(self.n_jobs)
         result = pool_in_processes(self, documents, n_jobs) if n_jobs > 1 else None
         if result is None:  # one process, or processes would not pay
             result = self._pool_documents(documents)
-        pooled, n_without_known = result
-        _warn_no_known_word(n_without_known, len(documents))
-        return finish_rows(pooled, components=self.components_, norm=self.norm)
+        return result
 
     @property
     def _n_features_out(self) -> int:

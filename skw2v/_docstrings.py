@@ -84,12 +84,18 @@ tokenizer : callable or None, default=None
 Parameters
 ----------
 X : iterable of str or of list of str, pandas Series or one-column DataFrame
-    Training documents: raw text, or already tokenized documents.
+    Training documents: raw text, or already tokenized documents. A corpus
+    that can be read again (a [`LineCorpus`][skw2v.LineCorpus], or any object
+    whose ``__iter__`` starts over) is streamed, a batch at a time, once per
+    pass, never held in memory; a one-shot iterator (a generator) raises
+    ``TypeError``.
 y : None
     Ignored; present for compatibility with scikit-learn pipelines.""",
     "X": """\
 X : iterable of str or of list of str, pandas Series or one-column DataFrame
-    Documents: raw text, or already tokenized documents.""",
+    Documents: raw text, or already tokenized documents. An iterable that is
+    not a list, an array or a pandas object (a
+    [`LineCorpus`][skw2v.LineCorpus], a generator) is read a batch at a time.""",
     "word_weights_": """\
 word_weights_ : ndarray of shape (n_words,) or None
     The weight of each word of ``wv_`` (in its row order); None without

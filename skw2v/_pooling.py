@@ -257,6 +257,28 @@ class WordStatistics:
     n_documents: int
     n_tokens: int
 
+    def __add__(self, other: WordStatistics) -> WordStatistics:
+        """Return the statistics of both sets of documents together.
+
+        The tables may differ in length (a vocabulary that grew with
+        ``partial_fit`` keeps its first rows): the shorter counts are those of
+        the first rows.
+        """
+        n_words = max(len(self.occurrences), len(other.occurrences))
+
+        def total(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+            summed = np.zeros(n_words, dtype=np.int64)
+            summed[: len(mine)] += mine
+            summed[: len(theirs)] += theirs
+            return summed
+
+        return WordStatistics(
+            document_frequency=total(self.document_frequency, other.document_frequency),
+            occurrences=total(self.occurrences, other.occurrences),
+            n_documents=self.n_documents + other.n_documents,
+            n_tokens=self.n_tokens + other.n_tokens,
+        )
+
 
 def word_statistics(
     ids: np.ndarray, lengths: np.ndarray, n_words: int
@@ -333,22 +355,32 @@ WEIGHTINGS: dict[str, Callable[..., tuple[np.ndarray, float]]] = {
 }
 
 
-def principal_components(pooled: np.ndarray, n_components: int) -> np.ndarray:
-    """Return the first right singular vectors of ``pooled``, not centered.
+def second_moment(pooled: np.ndarray) -> np.ndarray:
+    """Return ``pooled.T @ pooled``, accumulated in float64 by blocks of rows.
+
+    The matrices of consecutive batches of rows add up to that of all the
+    rows, so a stream of documents never holds all its rows at once.
+    """
+    gram = np.zeros((pooled.shape[1],) * 2)
+    for start in range(0, len(pooled), ROWS_PER_BLOCK):
+        block = pooled[start : start + ROWS_PER_BLOCK].astype(np.float64)
+        gram += block.T @ block
+    return gram
+
+
+def principal_components(gram: np.ndarray, n_components: int) -> np.ndarray:
+    """Return the strongest directions of rows, given their second moment.
 
     As in Arora, Liang & Ma (2017), the rows are not centered: the directions
-    are the top eigenvectors of ``pooled.T @ pooled`` (accumulated in float64 by
-    blocks of rows), sign-fixed so that their largest coordinate is positive.
+    are the top eigenvectors of ``gram``, the rows' ``second_moment`` (so, the
+    first right singular vectors of the rows), sign-fixed so that their
+    largest coordinate is positive.
 
     Returns
     -------
     components : ndarray of shape (n_components, n_features), dtype float32
         Orthonormal rows, the strongest direction first.
     """
-    gram = np.zeros((pooled.shape[1],) * 2)
-    for start in range(0, len(pooled), ROWS_PER_BLOCK):
-        block = pooled[start : start + ROWS_PER_BLOCK].astype(np.float64)
-        gram += block.T @ block
     _, eigenvectors = np.linalg.eigh(gram)  # ascending eigenvalues
     components = eigenvectors[:, ::-1][:, :n_components].T
     strongest = np.argmax(np.abs(components), axis=1)

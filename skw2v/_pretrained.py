@@ -177,7 +177,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
             verbose=self.verbose,
         )
 
-    def _fit_vectors(self, tokens: list) -> None:
+    def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
         self.wv_ = self._load()
         source = self.vectors if _is_path(self.vectors) else None
         self.vectors_info_ = {

@@ -16,13 +16,13 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import CHUNK_SIZE
+from ._base import CHUNK_SIZE, STREAM_BATCH_CHARACTERS
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._loading import load_vectors
 from ._pooling import chunk_bounds, known_tokens
 from ._sharing import _SharedTableMixin
-from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, check_documents
+from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, checked_batches
 from ._vectors import WordTable, token_ids
 
 
@@ -164,8 +164,13 @@ class EmbeddingSequencer(
         self : object
             The fitted sequencer.
         """
-        tokens = self._tokenize(X)
-        counts = Counter(chain.from_iterable(tokens))
+        counts: Counter = Counter()
+        n_documents = longest = 0
+        for batch in checked_batches(X, CHUNK_SIZE):
+            tokens = self._tokenizer().documents(batch)
+            counts.update(chain.from_iterable(tokens))
+            n_documents += len(tokens)
+            longest = max(longest, max(map(len, tokens), default=0))
         words = sorted(
             (w for w, c in counts.items() if c >= self.min_count),
             key=lambda w: (-counts[w], w),
@@ -173,7 +178,7 @@ class EmbeddingSequencer(
         if not words:
             raise ValueError(
                 f"Empty vocabulary: no word occurs at least min_count="
-                f"{self.min_count} times in the {len(tokens)} training documents."
+                f"{self.min_count} times in the {n_documents} training documents."
             )
         pretrained = None if self.vectors is None else load_vectors(self.vectors)
         size = self.vector_size if pretrained is None else pretrained.vector_size
@@ -201,11 +206,7 @@ class EmbeddingSequencer(
             "n_missing": len(missing),
             "missing_words": missing,
         }
-        self.max_length_ = (
-            self.max_length
-            if self.max_length is not None
-            else max(1, max(map(len, tokens)))
-        )
+        self.max_length_ = self.max_length or max(1, longest)
         return self
 
     def transform(self, X):
@@ -221,12 +222,14 @@ class EmbeddingSequencer(
             Word indices into ``embedding_matrix_``; 0 is padding.
         """
         check_is_fitted(self)
-        documents = check_documents(X)
-        sequences = np.zeros((len(documents), self.max_length_), dtype=np.int64)
-        sizes = np.fromiter(map(len, documents), np.int64, count=len(documents))
-        for start, stop in chunk_bounds(sizes, CHUNK_SIZE):  # memory: one chunk
-            self._fill(documents[start:stop], sequences[start:stop])
-        return sequences
+        parts = []
+        for documents in checked_batches(X, STREAM_BATCH_CHARACTERS):
+            sequences = np.zeros((len(documents), self.max_length_), dtype=np.int64)
+            sizes = np.fromiter(map(len, documents), np.int64, count=len(documents))
+            for start, stop in chunk_bounds(sizes, CHUNK_SIZE):  # memory: one chunk
+                self._fill(documents[start:stop], sequences[start:stop])
+            parts.append(sequences)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _fill(self, documents: list, sequences: np.ndarray) -> None:
         """Write the index sequences of checked documents into ``sequences``."""

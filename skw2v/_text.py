@@ -11,7 +11,7 @@ failing).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, count, repeat
 from numbers import Real
@@ -57,7 +57,7 @@ def _row_name(position: int, labels) -> str:
     """Name a row for an error message, with its index label when it has one."""
     if labels is None:
         return f"row {position}"
-    label = labels[position]
+    label = labels[position]  # (labels only come with pandas: first_row is 0)
     try:
         same = bool(label == position)
     except (TypeError, ValueError):  # pd.NA and other labels without a truth value
@@ -65,7 +65,9 @@ def _row_name(position: int, labels) -> str:
     return f"row {position}" if same else f"row {position} (index label {label!r})"
 
 
-def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
+def check_documents(
+    X, *, allow_empty: bool = False, first_row: int = 0
+) -> list[Document]:
     """Validate text input and return it as a list of documents.
 
     Parameters
@@ -74,6 +76,9 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
         The documents.
     allow_empty : bool, default=False
         Whether an input with no document at all is accepted.
+    first_row : int, default=0
+        The row number of the first document, in messages (for a batch of a
+        streamed corpus).
 
     Returns
     -------
@@ -137,7 +142,7 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
         raise ValueError("X contains no document; at least one document is required.")
     if all_str(documents):  # fast path: plain strings
         return documents
-    for position, doc in enumerate(documents):
+    for position, doc in enumerate(documents, start=first_row):
         if isinstance(doc, str):
             continue
         if isinstance(doc, (list, tuple)):
@@ -167,6 +172,74 @@ def check_documents(X, *, allow_empty: bool = False) -> list[Document]:
             "an already tokenized document."
         )
     return documents
+
+
+def is_stream(X) -> bool:
+    """Tell whether ``X`` is read as a stream of documents, not held in memory.
+
+    Lists, tuples, other sequences, arrays and pandas or polars objects are held
+    in memory; any other iterable (a [`LineCorpus`][skw2v.LineCorpus], a
+    generator, a corpus class of the user's) is a stream, read in batches.
+    """
+    return (
+        isinstance(X, Iterable)
+        and not isinstance(X, (str, bytes, Sequence, np.ndarray))
+        and not hasattr(X, "shape")  # pandas, polars, array-likes
+    )
+
+
+def check_reiterable(X) -> None:
+    """Refuse a one-shot iterator where the documents are read several times.
+
+    Training reads its corpus once to count the words, then once per epoch; a
+    generator would be empty after the first pass. Nothing is read here.
+    """
+    if is_stream(X) and iter(X) is X:
+        raise TypeError(
+            f"X is a one-shot iterator ({type(X).__name__}), but fit reads the "
+            "documents several times (to count the words, then once per epoch, "
+            "and for the weighting statistics). Pass a list, or a corpus that "
+            "can be read again, such as skw2v.LineCorpus(path) or an object "
+            "whose __iter__ starts over."
+        )
+
+
+def _size(doc) -> int:
+    """Estimate the characters of a document, to cut streams into batches."""
+    if isinstance(doc, str):
+        return len(doc)
+    return 8 * len(doc) if isinstance(doc, (list, tuple)) else 1
+
+
+def document_batches(X, characters: int) -> Iterator[list[Document]]:
+    """Yield the documents of a stream as checked lists of about ``characters``.
+
+    Each batch is validated as ``check_documents`` validates a list, with
+    messages that give a document's row number in the whole stream. A stream
+    with no document raises ``ValueError``, as an empty list does.
+    """
+    batch: list = []
+    size = first_row = 0
+    for doc in X:
+        batch.append(doc)
+        size += _size(doc)
+        if size >= characters:
+            yield check_documents(batch, first_row=first_row)
+            first_row += len(batch)
+            batch, size = [], 0
+    if batch or not first_row:
+        yield check_documents(batch, allow_empty=first_row > 0, first_row=first_row)
+
+
+def checked_batches(X, characters: int) -> Iterable[list[Document]]:
+    """Return the checked documents of ``X``: all at once, or a stream's batches.
+
+    Input held in memory gives one list (``check_documents``); a stream gives
+    its ``document_batches`` of about ``characters`` characters each.
+    """
+    if is_stream(X):
+        return document_batches(X, characters)
+    return [check_documents(X)]
 
 
 def _ascii_table(*, lowercase: bool) -> dict[int, str]:
@@ -402,6 +475,24 @@ def build_tokenizer(
     if token_pattern is None:
         token_pattern = DEFAULT_TOKEN_PATTERN
     return _pattern_tokenizer(token_pattern, lowercase)
+
+
+class TokenStream:
+    """The token lists of a streamed corpus, read and tokenized again on every pass.
+
+    A restartable iterable for gensim, which reads its corpus once to count the
+    words and once per epoch: nothing is held between passes but one batch of
+    documents, tokenized together.
+    """
+
+    def __init__(self, documents: Iterable, tokenizer: _Tokenizer, characters: int):
+        self.documents = documents
+        self.tokenizer = tokenizer
+        self.characters = characters
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        for batch in document_batches(self.documents, self.characters):
+            yield from self.tokenizer.documents(batch)
 
 
 def _check_tokenizer_output(documents, tokens) -> None:

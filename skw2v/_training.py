@@ -8,7 +8,9 @@ list, or a corpus streamed from disk, which is never read in advance.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from sklearn.utils import check_random_state
 
 from ._compat import Interval, validate_parameter_constraints
 from ._loading import load_vectors
+from ._parallel import scratch_directory
 from ._vectors import WordTable
 
 #: The largest value of a C ``int``, where gensim's compiled training code
@@ -245,30 +248,177 @@ shrink_windows, n_jobs, random_state
         workers=effective_n_jobs(n_jobs),
         seed=gensim_seed(random_state),
     )
-    documents = _training_corpus(corpus)
-    model.build_vocab(documents)
-    if len(model.wv) == 0:
-        n_documents = len(corpus) if isinstance(corpus, list) else model.corpus_count
-        raise ValueError(
-            f"Empty vocabulary: no word occurs at least min_count={min_count} "
-            f"times in the {n_documents} training documents "
-            f"({model.corpus_total_words} tokens). Lower min_count, or fit on "
-            "more text."
-        )
-    n_initialized = None
-    if init_vectors is not None:
-        table = WordTable(load_vectors(init_vectors), casings=casings)
-        n_initialized = len(table.copy_rows_into(model.wv, name="init_vectors"))
-    with _failures_surface(model):
-        model.train(
-            documents,
-            total_examples=model.corpus_count,
-            total_words=model.corpus_total_words,
-            epochs=model.epochs,
-            callbacks=[_EpochProgress(epochs)] if verbose else [],
-        )
-    model.callbacks = ()
+    n_initialized = _build_and_train(
+        model, corpus, init_vectors=init_vectors, casings=casings, verbose=verbose
+    )
     return model, n_initialized
+
+
+def update_word2vec(
+    model: Word2Vec,
+    corpus: Iterable[Sequence[str]],
+    *,
+    init_vectors=None,
+    casings: bool = True,
+    verbose: int = 0,
+) -> int | None:
+    """Continue training ``model`` on a new batch of documents, in place.
+
+    The words of the batch that occur at least ``min_count`` times in it and
+    that the vocabulary lacks are added (gensim's ``build_vocab(update=True)``;
+    the counts of the words it has grow by their counts in the batch); then
+    ``epochs`` passes over the batch train every word, the learning rate
+    decaying from ``alpha`` to ``min_alpha`` again.
+
+    Returns
+    -------
+    n_initialized : int or None
+        How many of the added words started from ``init_vectors``; None
+        without them.
+    """
+    return _build_and_train(
+        model,
+        corpus,
+        update=True,
+        init_vectors=init_vectors,
+        casings=casings,
+        verbose=verbose,
+    )
+
+
+def _build_and_train(
+    model: Word2Vec,
+    corpus: Iterable[Sequence[str]],
+    *,
+    update: bool = False,
+    init_vectors=None,
+    casings: bool = True,
+    verbose: int = 0,
+) -> int | None:
+    """Count the corpus' words into ``model``'s vocabulary, then train on it.
+
+    With several worker threads, the counting pass also writes the tokens to
+    a temporary file, and gensim trains from that file (``corpus_file``)
+    when that is faster (``_trains_from_file``).
+    """
+    documents = _training_corpus(corpus)
+    n_before = len(model.wv) if update else 0
+    with _TokenFile.for_training(documents, model.workers) as token_file:
+        counted = documents if token_file is None else token_file.writing(documents)
+        model.build_vocab(counted, update=update)
+        if len(model.wv) == 0:
+            n_documents = (
+                len(corpus) if isinstance(corpus, list) else model.corpus_count
+            )
+            raise ValueError(
+                f"Empty vocabulary: no word occurs at least "
+                f"min_count={model.min_count} times in the {n_documents} training "
+                f"documents ({model.corpus_total_words} tokens). Lower min_count, "
+                "or fit on more text."
+            )
+        n_initialized = None
+        if init_vectors is not None:
+            table = WordTable(load_vectors(init_vectors), casings=casings)
+            initialized = table.copy_rows_into(
+                model.wv, name="init_vectors", start=n_before
+            )
+            n_initialized = len(initialized)
+        callbacks = [_EpochProgress(model.epochs)] if verbose else []
+        source = (
+            {"corpus_iterable": documents}
+            if token_file is None or not token_file.faithful
+            else {"corpus_file": token_file.path}
+        )
+        with _failures_surface(model):
+            model.train(
+                **source,
+                total_examples=model.corpus_count,
+                total_words=model.corpus_total_words,
+                epochs=model.epochs,
+                callbacks=callbacks,
+            )
+    model.callbacks = ()
+    return n_initialized
+
+
+def _trains_from_file(documents: Iterable[Sequence[str]], workers: int) -> bool:
+    """Tell whether training with ``workers`` threads goes faster from a file.
+
+    gensim's ``corpus_iterable`` mode feeds its worker threads from a single
+    producer thread, which holds the GIL while it reads (and, for a stream,
+    tokenizes) the corpus; its ``corpus_file`` mode lets each worker read its
+    own part of a file, without the GIL. One thread trains from the corpus
+    itself, exactly as gensim does (``benchmarks/bench_training.py`` measures
+    every path).
+    """
+    return workers > 1
+
+
+class _TokenFile:
+    """The training tokens, written once in gensim's ``corpus_file`` line format.
+
+    One document per line, tokens separated by one space, in a temporary file
+    removed afterwards (in memory, under ``/dev/shm``, for a corpus that is in
+    memory already and when there is room; on disk for a stream). The file is
+    only used when every token survives the format: a token with whitespace
+    in it, or an empty one, would not (``faithful`` is then False).
+    """
+
+    #: Documents joined and checked at a time while writing.
+    LINES_PER_WRITE = 4096
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.path = handle.name
+        self.faithful = True
+
+    @classmethod
+    @contextmanager
+    def for_training(cls, documents, workers: int):
+        """Yield a new token file when training goes faster from one, else None."""
+        if not _trains_from_file(documents, workers):
+            yield None
+            return
+        n_bytes = None
+        if isinstance(documents, list):  # the tokens, at about 8 bytes each
+            n_bytes = 8 * sum(map(len, documents))
+        directory = None if n_bytes is None else scratch_directory(n_bytes)
+        handle = tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            prefix="skw2v-corpus-",
+            suffix=".txt",
+            dir=directory,
+            delete=False,
+        )
+        try:
+            yield cls(handle)
+        finally:
+            handle.close()
+            os.unlink(handle.name)
+
+    def writing(self, documents: Iterable[Sequence[str]]) -> Iterator[Sequence[str]]:
+        """Yield the documents, writing each one's line to the file as it passes."""
+        lines: list[str] = []
+        n_tokens = 0
+        for doc in documents:
+            yield doc
+            if doc:
+                lines.append(" ".join(doc))
+                n_tokens += len(doc)
+            if len(lines) == self.LINES_PER_WRITE:
+                self._write(lines, n_tokens)
+                lines, n_tokens = [], 0
+        self._write(lines, n_tokens)
+        self.handle.close()
+
+    def _write(self, lines: list[str], n_tokens: int) -> None:
+        if not (lines and self.faithful):
+            return
+        text = "\n".join(lines)
+        # Split back as gensim will: as many tokens, or some token has a space.
+        self.faithful = len(text.split()) == n_tokens
+        self.handle.write(text + "\n")
 
 
 @contextmanager

@@ -390,12 +390,13 @@ class WordTable:
         return None if key == word else key
 
     def copy_rows_into(
-        self, target: KeyedVectors, *, name: str = "vectors"
+        self, target: KeyedVectors, *, name: str = "vectors", start: int = 0
     ) -> np.ndarray:
         """Overwrite the rows of ``target`` whose words this table has; return them.
 
         A word of ``target`` is looked up by ``rows`` (with casings when
-        the table has them). ``name`` is the parameter named in errors.
+        the table has them); only the rows from ``start`` on are considered.
+        ``name`` is the parameter named in errors.
         """
         if self.wv.vector_size != target.vector_size:
             raise ValueError(
@@ -403,7 +404,7 @@ class WordTable:
                 f"being trained with vector_size={target.vector_size}; set "
                 f"vector_size={self.wv.vector_size} to start from these vectors."
             )
-        ids = self.rows(target.index_to_key)
+        ids = self.rows(target.index_to_key[start:])
         rows = np.flatnonzero(ids >= 0)
-        target.vectors[rows] = self.wv.vectors[ids[rows]]
-        return rows
+        target.vectors[start + rows] = self.wv.vectors[ids[rows]]
+        return start + rows

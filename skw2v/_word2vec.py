@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ._base import _BaseEmbeddingVectorizer
+from ._compat import _fit_context
 from ._docstrings import fill_doc
 from ._text import DEFAULT_TOKEN_PATTERN
-from ._training import TRAINING_CONSTRAINTS, train_word2vec
+from ._training import TRAINING_CONSTRAINTS, train_word2vec, update_word2vec
 from ._vectors import WordTable
 
 
@@ -207,19 +208,90 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         self.verbose = verbose
         self.init_vectors = init_vectors
 
-    def _fit_vectors(self, tokens: list) -> None:
-        model, n_initialized = train_word2vec(
-            tokens,
-            **{name: getattr(self, name) for name in TRAINING_CONSTRAINTS},
-            init_vectors=self.init_vectors,
-            casings=self.lowercase,
-            verbose=self.verbose,
-        )
-        if n_initialized is not None:
-            self.n_words_initialized_ = n_initialized
+    def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
+        training = {name: getattr(self, name) for name in TRAINING_CONSTRAINTS}
+        lookup = {"init_vectors": self.init_vectors, "casings": self.lowercase}
+        if partial and "model_" in self.__dict__:
+            model = self.model_
+            n_initialized = update_word2vec(
+                model, tokens, **lookup, verbose=self.verbose
+            )
+            if n_initialized is not None:
+                self.n_words_initialized_ += n_initialized
+        else:
+            model, n_initialized = train_word2vec(
+                tokens, **training, **lookup, verbose=self.verbose
+            )
+            if n_initialized is not None:
+                self.n_words_initialized_ = n_initialized
         self.wv_ = model.wv
-        if self.keep_model:
+        if self.keep_model or partial:
             self.model_ = model
+        else:  # fit after partial_fit starts over
+            self.__dict__.pop("model_", None)
+
+    def _keeps_statistics(self) -> bool:
+        # With the training state, for partial_fit to continue from.
+        return "model_" in self.__dict__
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train on one more batch of documents, continuing the earlier calls.
+
+        The first call (or the first after ``fit`` with ``keep_model=True``)
+        starts as ``fit`` does, and keeps the training state in ``model_``.
+        Each later call:
+
+        - adds the batch's new words to the vocabulary: those that occur at
+          least ``min_count`` times *in this batch* (gensim's
+          ``build_vocab(update=True)``). A word seen in earlier batches keeps
+          its vector and its row, and its count grows by its count in the
+          batch; a word too rare in every batch so far is never added, even
+          if its total count reaches ``min_count``;
+        - trains ``epochs`` passes over the batch, the learning rate decaying
+          linearly from ``alpha`` to ``min_alpha`` within the call, as in a
+          ``fit`` on the batch alone: every batch starts again from ``alpha``;
+        - adds the batch's word counts to the weighting statistics, so that
+          ``word_weights_`` are those of every batch seen together, as one
+          ``fit`` on all of them would count them;
+        - computes ``components_`` (with ``remove_components``) from this
+          batch's rows, pooled with the vectors and weights as they are now.
+
+        The vectors depend on the batches and on their order (later batches
+        move the vectors of the words they hold). The same batches in the same
+        order, with an int ``random_state`` and ``n_jobs=1``, give identical
+        vectors in every run and process. The training hyperparameters are
+        those of the first call; changing them between calls has no effect.
+        ``fit`` starts over.
+
+        {{fit_parameters}}
+
+        Returns
+        -------
+        self : object
+            The estimator, trained on every batch so far.
+
+        Examples
+        --------
+        >>> from skw2v import Word2VecVectorizer
+        >>> from skw2v.datasets import load_movie_reviews
+        >>> reviews = load_movie_reviews().data
+        >>> vectorizer = Word2VecVectorizer(vector_size=20, random_state=0)
+        >>> vectorizer = vectorizer.partial_fit(reviews[:4000])
+        >>> n_words = len(vectorizer.wv_)
+        >>> vectorizer = vectorizer.partial_fit(reviews[4000:])
+        >>> len(vectorizer.wv_) > n_words  # the second batch's new words
+        True
+        """
+        if "wv_" in self.__dict__ and "model_" not in self.__dict__:
+            raise ValueError(
+                "This Word2VecVectorizer was fitted by fit with keep_model=False, "
+                "so its training state is gone and partial_fit cannot continue "
+                "it. Set keep_model=True before fit, or train with partial_fit "
+                "from the start."
+            )
+        self._fit(X, partial=True)
+        return self
 
     def _word_table(self) -> WordTable:
         # The vocabulary is made of this estimator's own tokens: as written.
