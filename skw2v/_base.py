@@ -253,20 +253,26 @@ class _BaseEmbeddingVectorizer(
 
         ``batches`` holds the resolved training documents (``_resolve``), in
         one or several batches. With ``partial``, the statistics of earlier
-        calls, when kept, count too.
+        calls, when kept, count too. Kept statistics also count the tokens
+        the vocabulary lacks, by token: a word that joins it in a later
+        ``partial_fit`` then weighs as if it had been counted from the start.
         """
         previous = self.__dict__.pop("_statistics", None) if partial else None
         self.__dict__.pop("_statistics", None)
         if self.weighting is None:
             self.word_weights_ = self.unseen_word_weight_ = None
             return
-        n_words = len(self.wv_)
+        n_words, keep = len(self.wv_), self._keeps_statistics()
         statistics = reduce(
             operator.add,
-            (word_statistics(ids, lengths, n_words) for _, ids, lengths in batches),
+            (
+                word_statistics(ids, lengths, n_words, tokens if keep else None)
+                for tokens, ids, lengths in batches
+            ),
             *([previous] if previous is not None else []),
         )
-        if self._keeps_statistics():
+        if keep:  # words that joined the vocabulary bring their earlier counts
+            statistics = statistics.with_words_of(self.wv_.key_to_index)
             self._statistics = statistics
         learn = WEIGHTINGS[self.weighting]
         self.word_weights_, self.unseen_word_weight_ = learn(

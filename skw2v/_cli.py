@@ -8,16 +8,17 @@ line on stderr, without a traceback), 2 for a usage error (argparse's code).
 from __future__ import annotations
 
 import argparse
-import gzip
 import inspect
 import json
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from ._text import build_tokenizer
+from ._base import CHUNK_SIZE
+from ._corpus import LineCorpus
+from ._text import TokenStream, build_tokenizer
 from ._training import (
     TRAINING_CONSTRAINTS,
     check_training_parameters,
@@ -76,70 +77,6 @@ def _bounded(kind: type, low, *, inclusive: bool) -> Callable[[str], float]:
 _positive_int = _bounded(int, 1, inclusive=True)
 _non_negative_int = _bounded(int, 0, inclusive=True)
 _non_negative_float = _bounded(float, 0, inclusive=True)
-
-
-# -- a corpus streamed from disk ----------------------------------------------------
-
-
-class LineCorpus:
-    """Documents read from text files, one per line, tokenized as they stream.
-
-    A restartable iterable: each pass (gensim makes one to count the words,
-    then one per epoch) reads the files again, so memory does not grow with
-    the corpus. Blank lines are skipped; ``.gz`` files are decompressed.
-
-    Parameters
-    ----------
-    path : str or Path
-        A text file, or a directory whose files (recursively, in name order,
-        hidden files left out) are read one after the other.
-    tokenize : callable
-        ``str -> list of str``, e.g. from ``skw2v._text.build_tokenizer``.
-    """
-
-    def __init__(self, path, tokenize: Callable[[str], list[str]]):
-        self.path = Path(path)
-        self.tokenize = tokenize
-        self.files = self._find_files(self.path)
-
-    @staticmethod
-    def _find_files(path: Path) -> list[Path]:
-        if not path.exists():
-            raise CommandError(f"corpus not found: {str(path)!r}")
-        if path.is_file():
-            return [path]
-        files = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-        if not files:
-            raise CommandError(f"corpus directory {str(path)!r} contains no file")
-        return files
-
-    def __iter__(self) -> Iterator[list[str]]:
-        for file in self.files:
-            opener = gzip.open if file.suffix == ".gz" else open
-            with opener(file, "rb") as lines:
-                for number, raw in enumerate(lines, start=1):
-                    try:
-                        line = raw.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise CommandError(
-                            f"{file} is not UTF-8 text (line {number}, byte "
-                            f"{exc.start + 1}: {exc.reason}); convert it first, "
-                            "e.g. with iconv -f latin1 -t utf-8"
-                        ) from None
-                    tokens = self.tokenize(line)
-                    if tokens:
-                        yield tokens
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return f"LineCorpus({str(self.path)!r}, {len(self.files)} files)"
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -213,7 +150,7 @@ def _run_train(args) -> None:
     fmt = args.format or FORMAT_BY_SUFFIX.get(out.suffix.lower(), "word2vec-binary")
     if not out.parent.is_dir():
         raise CommandError(f"output directory {str(out.parent)!r} does not exist")
-    corpus = LineCorpus(args.corpus, build_tokenizer(lowercase=not args.keep_case))
+    corpus = LineCorpus(args.corpus)
     params = {
         **TRAIN_DEFAULTS,
         "vector_size": args.vector_size,
@@ -237,8 +174,11 @@ def _run_train(args) -> None:
         )
     started = time.perf_counter()
     # The corpus streams from disk, straight into training.
+    tokens = TokenStream(
+        corpus, build_tokenizer(lowercase=not args.keep_case), CHUNK_SIZE
+    )
     model, _ = train_word2vec(
-        corpus,
+        tokens,
         **{name: params[name] for name in TRAINING_CONSTRAINTS},
         verbose=0 if args.quiet else 1,
     )

@@ -25,8 +25,9 @@ another mode.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -250,12 +251,17 @@ class WordStatistics:
         Number of training documents.
     n_tokens : int
         Number of training tokens, known or not.
+    unknown_documents, unknown_occurrences : Counter
+        The same counts for the tokens the table lacks, by token, when asked
+        for (``partial_fit``: a word may join the table later).
     """
 
     document_frequency: np.ndarray
     occurrences: np.ndarray
     n_documents: int
     n_tokens: int
+    unknown_documents: Counter = field(default_factory=Counter)
+    unknown_occurrences: Counter = field(default_factory=Counter)
 
     def __add__(self, other: WordStatistics) -> WordStatistics:
         """Return the statistics of both sets of documents together.
@@ -265,37 +271,100 @@ class WordStatistics:
         the first rows.
         """
         n_words = max(len(self.occurrences), len(other.occurrences))
-
-        def total(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-            summed = np.zeros(n_words, dtype=np.int64)
-            summed[: len(mine)] += mine
-            summed[: len(theirs)] += theirs
-            return summed
-
         return WordStatistics(
-            document_frequency=total(self.document_frequency, other.document_frequency),
-            occurrences=total(self.occurrences, other.occurrences),
+            document_frequency=_padded_sum(
+                n_words, self.document_frequency, other.document_frequency
+            ),
+            occurrences=_padded_sum(n_words, self.occurrences, other.occurrences),
             n_documents=self.n_documents + other.n_documents,
             n_tokens=self.n_tokens + other.n_tokens,
+            unknown_documents=self.unknown_documents + other.unknown_documents,
+            unknown_occurrences=self.unknown_occurrences + other.unknown_occurrences,
+        )
+
+    def with_words_of(self, key_to_index: dict[str, int]) -> WordStatistics:
+        """Move the counts of unknown tokens that the table now holds to its rows."""
+        joined = [w for w in self.unknown_occurrences if w in key_to_index]
+        rows = np.fromiter(map(key_to_index.__getitem__, joined), np.int64)
+        n_words = max(len(key_to_index), len(self.occurrences))
+        frequency = _padded_sum(n_words, self.document_frequency)
+        occurrences = _padded_sum(n_words, self.occurrences)
+        frequency[rows] += np.fromiter(
+            map(self.unknown_documents.get, joined), np.int64
+        )
+        occurrences[rows] += np.fromiter(
+            map(self.unknown_occurrences.get, joined), np.int64
+        )
+        still_unknown = [w for w in self.unknown_occurrences if w not in key_to_index]
+        return WordStatistics(
+            document_frequency=frequency,
+            occurrences=occurrences,
+            n_documents=self.n_documents,
+            n_tokens=self.n_tokens,
+            unknown_documents=Counter(
+                {w: self.unknown_documents[w] for w in still_unknown}
+            ),
+            unknown_occurrences=Counter(
+                {w: self.unknown_occurrences[w] for w in still_unknown}
+            ),
         )
 
 
+def _padded_sum(n_words: int, *counts: np.ndarray) -> np.ndarray:
+    """Add arrays of counts of the first rows of an ``n_words`` table."""
+    summed = np.zeros(n_words, dtype=np.int64)
+    for part in counts:
+        summed[: len(part)] += part
+    return summed
+
+
+def _document_frequency(documents: np.ndarray, words: np.ndarray, n_words: int):
+    """Count the documents of each word, given every token's document and word."""
+    distinct = np.unique(documents * n_words + words) % n_words
+    return np.bincount(distinct, minlength=n_words)
+
+
 def word_statistics(
-    ids: np.ndarray, lengths: np.ndarray, n_words: int
+    ids: np.ndarray,
+    lengths: np.ndarray,
+    n_words: int,
+    tokens: list[str] | None = None,
 ) -> WordStatistics:
     """Count, for every word of the table, its documents and its occurrences.
 
     ``ids`` and ``lengths`` are the documents' tokens as row ids, as in
-    ``pool_ids``.
+    ``pool_ids``. With ``tokens`` (the same tokens, as strings), the tokens the
+    table lacks are counted too, by token.
     """
     known, rows, _ = known_tokens(ids, lengths)
-    occurrences = np.bincount(known, minlength=n_words)
-    distinct = np.unique(rows * n_words + known) % n_words
-    return WordStatistics(
-        document_frequency=np.bincount(distinct, minlength=n_words),
-        occurrences=occurrences,
+    statistics = WordStatistics(
+        document_frequency=_document_frequency(rows, known, n_words),
+        occurrences=np.bincount(known, minlength=n_words),
         n_documents=len(lengths),
         n_tokens=len(ids),
+    )
+    unknown = np.flatnonzero(ids < 0)
+    if tokens is None or not len(unknown):
+        return statistics
+    codes: dict[str, int] = {}
+    words = np.fromiter(
+        (codes.setdefault(tokens[i], len(codes)) for i in unknown.tolist()),
+        np.int64,
+        len(unknown),
+    )
+    documents = token_documents(lengths)[unknown]
+    names = list(codes)
+    frequency = _document_frequency(documents, words, len(names))
+    occurrences = np.bincount(words, minlength=len(names))
+    return WordStatistics(
+        statistics.document_frequency,
+        statistics.occurrences,
+        statistics.n_documents,
+        statistics.n_tokens,
+        unknown_documents=Counter(dict(zip(names, frequency.tolist(), strict=True))),
+        unknown_occurrences=Counter(
+            dict(zip(names, occurrences.tolist(), strict=True))
+        ),
     )
 
 
