@@ -20,6 +20,11 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
     [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] does. Every training
     hyperparameter can be grid-searched like any other scikit-learn parameter.
 
+    A corpus larger than memory trains from disk: pass a
+    [`LineCorpus`][skw2v.LineCorpus] (or any corpus that can be read again),
+    which is tokenized a batch at a time on every pass. ``partial_fit``
+    continues training on one batch of documents after another.
+
     The training hyperparameters carry gensim's names and defaults, so
     ``Word2VecVectorizer(sg=1, window=10)`` trains the same model as
     ``gensim.models.Word2Vec(sg=1, window=10)``; only ``n_jobs`` (gensim's
@@ -65,9 +70,14 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         as in [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] (where results do
         not depend on it). None means 1, which together with an int
         ``random_state`` makes training reproducible; -1 means all CPUs.
-        With more than one thread the order in which threads update the shared
-        vectors varies from run to run, so vectors differ slightly between runs
-        even with a fixed ``random_state``.
+        With more than one thread, the pass that counts the words also writes
+        the tokens to a temporary file (in memory under ``/dev/shm`` when there
+        is room, on disk for a streamed corpus; removed afterwards), and each
+        thread trains on its own part of that file (gensim's ``corpus_file``
+        mode), which scales with the cores where gensim's single reading thread
+        would not. The order in which threads update the shared vectors then
+        varies from run to run, so vectors differ slightly between runs even
+        with a fixed ``random_state``.
     random_state : int, RandomState instance or None, default=None
         Seed of the vector initialisation and of the sampling during training.
         An int is passed to gensim as ``seed`` unchanged. With an int and one
