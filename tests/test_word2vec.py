@@ -232,3 +232,22 @@ def test_partial_fit_survives_clone_and_pickle_round_trips(reviews):
         estimator.partial_fit(reviews.data[2000:4000])
     np.testing.assert_array_equal(restored.wv_.vectors, vectorizer.wv_.vectors)
     np.testing.assert_array_equal(restored.word_weights_, vectorizer.word_weights_)
+
+
+def test_partial_fit_under_dask_ml_incremental(reviews):
+    dask_array = pytest.importorskip("dask.array", reason="needs dask (the dask extra)")
+    wrappers = pytest.importorskip("dask_ml.wrappers", reason="needs dask-ml")
+    X = reviews.data[:6000]
+    blocks = dask_array.from_array(np.array(X, dtype=object), chunks=2000)
+    incremental = wrappers.Incremental(
+        Word2VecVectorizer(vector_size=16, random_state=0, weighting="tfidf"),
+        scoring=lambda estimator, X, y=None: 0.0,  # a transformer has no score
+        shuffle_blocks=False,  # the blocks in order, as below
+    )
+    incremental.fit(blocks)
+    expected = Word2VecVectorizer(vector_size=16, random_state=0, weighting="tfidf")
+    for start in range(0, 6000, 2000):
+        expected.partial_fit(X[start : start + 2000])
+    fitted = incremental.estimator_
+    np.testing.assert_array_equal(fitted.wv_.vectors, expected.wv_.vectors)
+    np.testing.assert_array_equal(fitted.word_weights_, expected.word_weights_)
