@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import warnings
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -125,3 +126,63 @@ def run_demo(*, quick: bool = False, n_jobs: int = 2, out=print) -> dict:
         "neighbours": neighbours,
         "seconds": seconds,
     }
+
+
+def few_labels_curve(
+    texts,
+    target,
+    models: dict,
+    *,
+    sizes=(50, 100, 200, 500, 1000, 2000),
+    n_draws: int = 5,
+    test_size: float = 0.3,
+    random_state: int = 0,
+):
+    """Accuracy of each model as the number of labelled training texts grows.
+
+    For each of ``n_draws`` draws, the texts are split into training and test
+    parts (``test_size``); ``models[name](train_texts)`` returns a pipeline
+    for that draw, whose unsupervised steps may learn from every training
+    text *without* its label (word vectors trained on them, frozen). Then, for
+    each size, that many labelled training texts (a stratified sample of the
+    draw's training part; every one of them for ``"all"``) fit a clone of the
+    pipeline, which is scored on the test part.
+
+    Returns
+    -------
+    scores : pandas.DataFrame
+        One row per model and size: ``mean`` and ``std`` of the test
+        accuracy over the draws.
+    """
+    import pandas as pd
+    from sklearn.base import clone
+
+    texts = np.asarray(texts, dtype=object)
+    target = np.asarray(target)
+    rows = []
+    for draw in range(n_draws):
+        seed = random_state + draw
+        train, test = train_test_split(
+            np.arange(len(texts)),
+            test_size=test_size,
+            stratify=target,
+            random_state=seed,
+        )
+        pipelines = {name: make(list(texts[train])) for name, make in models.items()}
+        for size in sizes:
+            if size == "all" or size >= len(train):
+                labelled = train
+            else:
+                labelled, _ = train_test_split(
+                    train,
+                    train_size=size,
+                    stratify=target[train],
+                    random_state=seed,
+                )
+            for name, pipeline in pipelines.items():
+                fitted = clone(pipeline).fit(list(texts[labelled]), target[labelled])
+                accuracy = fitted.score(list(texts[test]), target[test])
+                rows.append({"model": name, "labels": size, "accuracy": accuracy})
+    scores = pd.DataFrame(rows)
+    summary = scores.groupby(["model", "labels"], sort=False)["accuracy"]
+    return summary.agg(["mean", "std"]).reset_index()
