@@ -157,6 +157,30 @@ def print_rows(rows: list) -> None:
         print(f"{name:<36}{r['seconds']:>9.2f}{r['peak_rss_mb']:>13.0f}{above:>15.0f}")
 
 
+def load_times(path: Path, cache: Path, baseline: str, label: str) -> None:
+    """Time gensim's parse, the first and cached loads and a cached fit; print."""
+    gensim = run(baseline, path, cache)
+    first = run("first", path, cache)
+    cached = run("cached", path, cache)
+    fit = run("fit", path, cache)
+    print_rows(
+        [
+            (label, gensim),
+            ("load_vectors, first (parse+cache)", first),
+            ("load_vectors, cached, new process", cached),
+            ("vectorizer fit, cached, new process", fit),
+        ]
+    )
+    speedup = gensim["seconds"] / cached["seconds"]
+    print(f"cached load: {speedup:.1f}x faster than gensim's parse")
+    speedup = gensim["seconds"] / fit["seconds"]
+    verdict = "met" if speedup >= 30 else "NOT met"
+    print(
+        f"cached fit on the movie reviews: {speedup:.1f}x faster than gensim's "
+        f"parse (target 30x: {verdict})"
+    )
+
+
 def glove_table(tmp: str) -> None:
     path, cache = Path(tmp) / "glove.6B.50d.txt", Path(tmp) / "glove-cache"
     if not write_glove(path):
@@ -164,22 +188,7 @@ def glove_table(tmp: str) -> None:
         return
     size_mb = os.path.getsize(path) / 2**20
     print(f"\nGloVe 6B 50-d, 400,000 words x 50 dims, text, {size_mb:,.0f} MB")
-    gensim = run("gensim-glove", path, cache)
-    first = run("first", path, cache)
-    cached = run("cached", path, cache)
-    fit = run("fit", path, cache)
-    print_rows(
-        [
-            ("gensim, no_header=True", gensim),
-            ("load_vectors, first (parse+cache)", first),
-            ("load_vectors, cached, new process", cached),
-            ("vectorizer fit, cached, new process", fit),
-        ]
-    )
-    print(
-        f"cached fit: {gensim['seconds'] / fit['seconds']:.0f}x faster than "
-        "gensim's parse"
-    )
+    load_times(path, cache, "gensim-glove", "gensim, no_header=True")
 
 
 def main() -> None:
@@ -198,26 +207,7 @@ def main() -> None:
             f"{args.words:,} words x {args.dims} dims, {size_mb:,.0f} MB, "
             f"written in {time.perf_counter() - start:.1f} s"
         )
-        gensim = run("gensim", path, cache)
-        first = run("first", path, cache)
-        cached = run("cached", path, cache)
-        fit = run("fit", path, cache)
-        print_rows(
-            [
-                ("gensim load_word2vec_format", gensim),
-                ("load_vectors, first (parse+cache)", first),
-                ("load_vectors, cached, new process", cached),
-                ("vectorizer fit, cached, new process", fit),
-            ]
-        )
-        speedup = gensim["seconds"] / cached["seconds"]
-        print(f"cached load: {speedup:.1f}x faster than gensim's parse")
-        speedup = gensim["seconds"] / fit["seconds"]
-        verdict = "met" if speedup >= 30 else "NOT met"
-        print(
-            f"cached fit on the movie reviews: {speedup:.1f}x faster than gensim's "
-            f"parse (target 30x: {verdict})"
-        )
+        load_times(path, cache, "gensim", "gensim load_word2vec_format")
 
         cl = run("clone", path, cache)
         print(
