@@ -14,7 +14,7 @@ The public API:
   line, for corpora larger than memory;
 - [`load_vectors`][skw2v.load_vectors] loads pretrained vectors once per process
   (word2vec, GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
-- ``skw2v.datasets`` holds the bundled movie-review data;
+- ``skw2v.datasets`` holds the bundled movie-review data and GloVe vectors;
 - [`skw2v.evaluation`][skw2v.evaluation] scores word vectors on word similarity and
   analogies, and makes label-free scorers for ``GridSearchCV``.
 

@@ -22,7 +22,6 @@ a stale one (the source file changed) is detected and rebuilt.
 from __future__ import annotations
 
 import codecs
-import gc
 import gzip
 import hashlib
 import json
@@ -47,11 +46,20 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ._compat import Interval, validate_params
-from ._vectors import as_keyed_vectors, check_finite, known_finite
+from ._mapped import (
+    ENTRY_KEY_ARRAYS,
+    MappedEntry,
+    MappedFastTextKeyedVectors,
+    MappedKeyedVectors,
+    attach,
+    entry_arrays,
+)
+from ._vectors import as_keyed_vectors, casing_aliases, check_finite, known_finite
 from ._warnings import warn_user
 
 #: Bumped whenever the layout of a cache entry changes.
-CACHE_VERSION = 2  # 2: fastText entries are data (npy + JSON), never pickles
+CACHE_VERSION = 3  # 2: fastText entries are data (npy + JSON), never pickles;
+# 3: the words as one text with offsets, and lookup indexes (skw2v/_mapped.py)
 
 #: First four bytes of a Facebook fastText ``.bin`` model (int32 magic number).
 _FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
@@ -797,6 +805,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
             )
             return kv
         _remove_stale_siblings(source_dir, entry, manifest)
+        _remove_older_versions(root, source_dir.name)
     mapped = _read_entry(entry, manifest)
     return kv if mapped is None else mapped
 
@@ -845,22 +854,36 @@ def _read_entry(entry: Path, expected: dict) -> KeyedVectors | None:
         for name, size in manifest["files"].items():
             if (entry / name).stat().st_size != size:
                 raise ValueError(f"{name} has the wrong size")
-        keys_bytes = (entry / "keys.json").read_bytes()
-        if hashlib.sha256(keys_bytes).hexdigest() != manifest["keys_sha256"]:
-            raise ValueError("the vocabulary checksum does not match")
         # Data only: allow_pickle=False, so a tampered entry cannot run code.
+        names = (*_ENTRY_ARRAYS[manifest["format"] == "fasttext"], *ENTRY_KEY_ARRAYS)
         arrays = {
             name: np.load(entry / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            for name in _ENTRY_ARRAYS[manifest["format"] == "fasttext"]
+            for name in names
         }
-        # Its values were checked when the entry was built.
-        return known_finite(_keyed_vectors(json.loads(keys_bytes), manifest, **arrays))
+        words = {name: arrays.pop(name) for name in ENTRY_KEY_ARRAYS}
+        words["keys"] = _checked_bytes(words["keys"])
+        for name in ENTRY_KEY_ARRAYS[1:]:  # small next to the vectors: checked
+            digest = hashlib.sha256(np.ascontiguousarray(words[name])).hexdigest()
+            if digest != manifest["sha256"][name]:
+                raise ValueError(f"the checksum of {name} does not match")
+        if hashlib.sha256(words["keys"]).hexdigest() != manifest["keys_sha256"]:
+            raise ValueError("the vocabulary checksum does not match")
+        kv = _keyed_vectors(MappedEntry.from_arrays(**words), manifest, **arrays)
+        return known_finite(kv)  # its values were checked when the entry was built
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         _discard(entry, f"it is damaged ({exc})")
         return None
 
 
-#: The arrays of a cache entry: of a plain table, and of a fastText model.
+def _checked_bytes(array: np.ndarray) -> bytes:
+    """Return the bytes of a one-dimensional uint8 array of an entry."""
+    if array.dtype != np.uint8 or array.ndim != 1:
+        raise ValueError("the vocabulary is not a byte string")
+    return array.tobytes()
+
+
+#: The arrays of a cache entry besides its words: of a plain table, and of a
+#: fastText model.
 _ENTRY_ARRAYS = {
     False: ("vectors",),
     True: ("vectors", "vectors_vocab", "vectors_ngrams"),
@@ -868,15 +891,13 @@ _ENTRY_ARRAYS = {
 
 
 def _keyed_vectors(
-    keys: list[str], manifest: dict, vectors: np.ndarray, **fasttext
+    words: MappedEntry, manifest: dict, vectors: np.ndarray, **fasttext
 ) -> KeyedVectors:
     """Rebuild a table (a fastText one when given its arrays) from an entry's data."""
-    if len(keys) != len(vectors) or vectors.ndim != 2:
-        raise ValueError(f"{len(keys)} words but {len(vectors)} vectors")
+    if len(words.keys) != len(vectors) or vectors.ndim != 2:
+        raise ValueError(f"{len(words.keys)} words but {len(vectors)} vectors")
     if fasttext:
-        from gensim.models.fasttext import FastTextKeyedVectors
-
-        kv = FastTextKeyedVectors(
+        kv = MappedFastTextKeyedVectors(
             vectors.shape[1],
             int(manifest["min_n"]),
             int(manifest["max_n"]),
@@ -889,15 +910,8 @@ def _keyed_vectors(
         kv.vectors_vocab = fasttext["vectors_vocab"]
         kv.vectors_ngrams = fasttext["vectors_ngrams"]
     else:
-        kv = KeyedVectors(vectors.shape[1], count=0, dtype=vectors.dtype)
-    enabled = gc.isenabled()
-    gc.disable()  # a million small objects would trigger many useless passes
-    try:
-        kv.index_to_key = keys
-        kv.key_to_index = dict(zip(keys, range(len(keys)), strict=True))
-    finally:
-        if enabled:
-            gc.enable()
+        kv = MappedKeyedVectors(vectors.shape[1], count=0, dtype=vectors.dtype)
+    attach(kv, words)
     kv.vectors = vectors
     return kv
 
@@ -910,14 +924,19 @@ def _write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
     )
     tmp.mkdir()
     try:
-        keys_bytes = json.dumps(kv.index_to_key, ensure_ascii=False).encode()
-        (tmp / "keys.json").write_bytes(keys_bytes)
         fasttext = manifest["format"] == "fasttext"
         for name in _ENTRY_ARRAYS[fasttext]:
             array = np.ascontiguousarray(getattr(kv, name))
             np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+        words = entry_arrays(kv.index_to_key, casing_aliases(kv))
+        for name, array in words.items():
+            np.save(tmp / f"{name}.npy", array, allow_pickle=False)
         extra = {
-            "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+            "keys_sha256": hashlib.sha256(words["keys"]).hexdigest(),
+            "sha256": {
+                name: hashlib.sha256(words[name]).hexdigest()
+                for name in ENTRY_KEY_ARRAYS[1:]
+            },
             "n_words": len(kv),
             "vector_size": kv.vector_size,
         }
@@ -990,6 +1009,23 @@ def _discard(entry: Path, reason: str) -> None:
     except OSError:
         return  # another process moved it already
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _remove_older_versions(root: Path, source: str) -> None:
+    """Delete the entries of the same file made by older layouts of the cache.
+
+    They are never read again (each layout has its own directory), and a copy
+    of a large table is gigabytes.
+    """
+    for version in range(1, CACHE_VERSION):
+        old = root / f"vectors-v{version}" / source
+        if old.is_dir():
+            trash = old.parent / f".trash-{source}-{uuid.uuid4().hex[:8]}"
+            try:
+                os.replace(old, trash)
+            except OSError:
+                continue
+            shutil.rmtree(trash, ignore_errors=True)
 
 
 def _remove_stale_siblings(source_dir: Path, entry: Path, manifest: dict) -> None:

@@ -13,6 +13,7 @@ from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._docstrings import fill_doc
 from ._loading import file_fingerprint, load_vectors
+from ._mapped import key_lookup
 from ._text import DEFAULT_TOKEN_PATTERN, check_documents
 from ._vectors import WordTable
 
@@ -219,7 +220,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         documents = check_documents(X, allow_empty=True)
         tokens, _ = self._canonical_tokens(documents)
         counts = Counter(tokens)
-        known = self.wv_.key_to_index
+        known = key_lookup(self.wv_, list(counts))
         missing = Counter({w: c for w, c in counts.items() if w not in known})
         n_tokens = sum(counts.values())
         n_found = n_tokens - sum(missing.values())

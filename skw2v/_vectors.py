@@ -30,6 +30,7 @@ from gensim.models import KeyedVectors
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from ._mapped import key_lookup, mapped_entry
 from ._pooling import token_documents
 
 #: Per table: lowercase form -> row of its first casing, for the forms that are
@@ -137,6 +138,22 @@ def casing_aliases(wv: KeyedVectors) -> dict[str, int]:
     return aliases
 
 
+def casing_lookup(wv: KeyedVectors, forms: Sequence[str]):
+    """Return a mapping from (at least) each of the lowercase ``forms`` to its row.
+
+    The rows of ``casing_aliases``; for a table mapped from the cache, those
+    of just these forms, from the index its entry holds (nothing to build).
+    """
+    entry = mapped_entry(wv)
+    return casing_aliases(wv) if entry is None else entry.casing_index.find(forms)
+
+
+def has_casing_aliases(wv: KeyedVectors) -> bool:
+    """Tell whether some lowercase form of the keys of ``wv`` is not a key."""
+    entry = mapped_entry(wv)
+    return bool(casing_aliases(wv) if entry is None else len(entry.casing_index))
+
+
 def token_ids(tokens: Sequence[str], key_to_index: dict[str, int]) -> np.ndarray:
     """Return the row id of every token, -1 when the table lacks it.
 
@@ -182,9 +199,6 @@ class WordTable:
         """Whether words the table lacks get vectors from subwords (fastText)."""
         return bool(getattr(self.wv, "bucket", 0))
 
-    def _aliases(self) -> dict[str, int]:
-        return casing_aliases(self.wv) if self.casings else {}
-
     # -- tokens -> the keys they stand for ----------------------------------------
 
     def resolve(
@@ -208,20 +222,22 @@ class WordTable:
         """:meth:`resolve`, and the positions whose row came from a casing."""
         if self.max_phrase_words > 1:
             tokens, lengths = self.join_phrases(tokens, lengths)
-        ids = token_ids(tokens, self.wv.key_to_index)
+        ids = token_ids(tokens, key_lookup(self.wv, tokens))
         rewritten = np.zeros(0, dtype=np.int64)
-        if self.casings and (not lowercase or self._aliases()):
+        if self.casings and (not lowercase or has_casing_aliases(self.wv)):
             rewritten = self._resolve_casings(tokens, ids)
         return tokens, ids, lengths, rewritten
 
     def _resolve_casings(self, tokens: Sequence[str], ids: np.ndarray) -> np.ndarray:
         """Give the tokens of row -1 the row of a casing; return where it did."""
-        known, aliases = self.wv.key_to_index, casing_aliases(self.wv)
         missing = np.flatnonzero(ids < 0)
         missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
+        lowered = {token: token.lower() for token in set(missing_tokens)}
+        forms = list(set(lowered.values()))
+        known = key_lookup(self.wv, forms)
+        aliases = casing_lookup(self.wv, forms)
         found = {}
-        for token in set(missing_tokens):
-            lower = token.lower()
+        for token, lower in lowered.items():
             row = known.get(lower, aliases.get(lower, -1))
             if row >= 0:
                 found[token] = row
@@ -281,8 +297,7 @@ class WordTable:
         longest = min(self.max_phrase_words, int(lengths.max(initial=0)))
         if longest < 2:
             return tokens, lengths
-        known = self.wv.key_to_index
-        aliases = self._aliases()
+        aliases = self.casings and has_casing_aliases(self.wv)
         # Tokens from each position to the end of its document, itself included.
         room = np.repeat(np.cumsum(lengths), lengths) - np.arange(n_tokens)
         span = np.ones(n_tokens, dtype=np.int64)  # longest known n-gram at each
@@ -290,9 +305,11 @@ class WordTable:
             n_starts = n_tokens - n + 1
             shifted = (islice(tokens, j, None) for j in range(n))
             grams = list(map("_".join, zip(*shifted, strict=False)))
+            known = key_lookup(self.wv, grams)
             found = np.fromiter(map(known.__contains__, grams), bool, n_starts)
             if aliases:
-                found |= np.fromiter(map(aliases.__contains__, grams), bool, n_starts)
+                forms = casing_lookup(self.wv, grams)
+                found |= np.fromiter(map(forms.__contains__, grams), bool, n_starts)
             found &= room[:n_starts] >= n
             span[:n_starts][found] = n
         candidates = np.flatnonzero(span > 1)
@@ -370,7 +387,7 @@ class WordTable:
         lacks is looked up in lowercase, then as its first casing. Subword
         vectors do not count: these are rows of the table itself.
         """
-        ids = token_ids(words, self.wv.key_to_index)
+        ids = token_ids(words, key_lookup(self.wv, words))
         if self.casings if casings is None else casings:
             self._resolve_casings(words, ids)
         return ids

@@ -1,7 +1,6 @@
 """load_vectors: formats, the per-process registry, the disk cache, bad files."""
 
 import gzip
-import json
 import os
 import shutil
 import subprocess
@@ -12,6 +11,8 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skw2v import load_vectors
@@ -151,6 +152,7 @@ def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
         ("truncate-vectors", "damaged"),
         ("drop-manifest", "no manifest"),
         ("edit-vocabulary", "checksum"),
+        ("edit-index", "checksum of key_rows"),
     ],
 )
 def test_damaged_cache_entry_is_rebuilt(files, reference, cache_in_tmp, damage, reason):
@@ -162,9 +164,12 @@ def test_damaged_cache_entry_is_rebuilt(files, reference, cache_in_tmp, damage, 
     elif damage == "drop-manifest":
         (entry / "manifest.json").unlink()
     else:
-        keys = json.loads((entry / "keys.json").read_text("utf-8"))
-        keys[0] = "X" * len(keys[0])  # same size: only the checksum can tell
-        (entry / "keys.json").write_text(json.dumps(keys, ensure_ascii=False), "utf-8")
+        # One byte of the last word, or of the last row of the index: same size,
+        # only the checksum can tell.
+        name = "keys.npy" if damage == "edit-vocabulary" else "key_rows.npy"
+        data = bytearray((entry / name).read_bytes())
+        data[-1] ^= 1
+        (entry / name).write_bytes(bytes(data))
     clear_registry()
     parsed = load_counts["parsed"]
     with pytest.warns(UserWarning, match=f"Rebuilding the vector cache.*{reason}"):
@@ -432,3 +437,120 @@ def test_the_sampled_digest_sees_content_that_size_and_times_do_not(tmp_path):
     small = tmp_path / "small.txt"
     small.write_bytes(b"1 2\na 1 2\n")  # shorter than a block: read whole
     assert len(_sampled_digest(small, small.stat().st_size)) == 32
+
+
+# -- tables mapped from the cache: words found without building a dict ----------
+
+
+@pytest.fixture
+def mapped_pair(tmp_path):
+    """A cased table with awkward words, in memory and as mapped from the cache."""
+    words = ["Paris", "PARIS", "rome", "Rome", "New_York", "is", "big", "Ünïcode"]
+    words += ["plumless", "buckeroo"]  # the same CRC-32: a collision
+    words += [f"w{i}" for i in range(200)] + ["Zürich", "ZÜRICH", "naïve"]
+    rng = np.random.default_rng(0)
+    plain = KeyedVectors(vector_size=4)
+    plain.add_vectors(words, rng.normal(size=(len(words), 4)).astype(np.float32))
+    path = tmp_path / "cased.bin"
+    plain.save_word2vec_format(str(path), binary=True)
+    load_vectors(path)  # builds the entry
+    clear_registry()
+    return plain, load_vectors(path), path
+
+
+def test_a_mapped_table_finds_what_the_dict_finds(mapped_pair):
+    from skw2v._vectors import WordTable
+
+    plain, mapped, _ = mapped_pair
+    assert isinstance(mapped.vectors, np.memmap)
+    asked = ["paris", "PARIS", "pArIs", "ROME", "zürich", "ZÜRICH", "ünïcode"]
+    asked += ["plumless", "buckeroo", "PLUMLESS", "w7", "W7", "new", "york", "nope"]
+    asked += ["", "\ud800", "naïve", "NAÏVE", "is"]
+    lengths = np.array([len(asked) - 5, 5])
+    for casings in (False, True):
+        ours = WordTable(mapped, casings=casings, max_phrase_words=2)
+        theirs = WordTable(plain, casings=casings, max_phrase_words=2)
+        assert ours.rows(asked).tolist() == theirs.rows(asked).tolist()
+        assert ours.canonical(asked, lengths)[0] == theirs.canonical(asked, lengths)[0]
+    assert "_key_to_index" not in vars(mapped), "the lookups built the dict"
+    assert WordTable(mapped).rows(["plumless", "buckeroo"]).tolist() == [8, 9]
+    # gensim's own view, built on first use, is the same table.
+    assert len(mapped) == len(plain)
+    assert mapped.index_to_key == plain.index_to_key
+    assert mapped.key_to_index == plain.key_to_index
+    assert mapped.most_similar("Paris", topn=3) == plain.most_similar("Paris", topn=3)
+
+
+def test_a_mapped_table_pickles_and_copies_as_a_plain_one(mapped_pair):
+    import copy
+    import pickle
+
+    plain, mapped, _ = mapped_pair
+    for other in (pickle.loads(pickle.dumps(mapped)), copy.copy(mapped)):
+        assert type(other) is KeyedVectors
+        assert other.key_to_index == plain.key_to_index
+        np.testing.assert_array_equal(other.vectors, plain.vectors)
+    assert b"skw2v" not in pickle.dumps(mapped)  # loads without skw2v
+
+
+def test_a_mapped_table_changed_by_gensim_drops_its_index(mapped_pair):
+    from skw2v._vectors import WordTable
+
+    plain, mapped, _ = mapped_pair
+    mapped.add_vectors(["added", "Paris2"], np.ones((2, 4), np.float32))
+    assert WordTable(mapped, casings=True).rows(["added", "paris2"]).tolist() == [
+        len(plain),
+        len(plain) + 1,
+    ]
+    # A vocabulary put in place (as evaluate_word_analogies does for a moment).
+    _, remapped, path = mapped_pair
+    clear_registry()
+    remapped = load_vectors(path)
+    remapped.key_to_index = {"rome": 2}
+    assert WordTable(remapped).rows(["rome", "is"]).tolist() == [2, -1]
+    assert remapped.index_to_key == plain.index_to_key
+
+
+def test_entries_of_older_layouts_are_removed(mapped_pair, cache_in_tmp):
+    _, _, path = mapped_pair
+    (manifest,) = cache_in_tmp.glob("vectors-v*/*/*/manifest.json")
+    source = manifest.parent.parent.name
+    old = cache_in_tmp / "vectors-v2" / source / "0123"
+    old.mkdir(parents=True)
+    (old / "keys.json").write_text("[]")
+    manifest.unlink()
+    clear_registry()
+    with pytest.warns(UserWarning, match="no manifest"):
+        load_vectors(path)  # rebuilt
+    assert not (cache_in_tmp / "vectors-v2" / source).exists()
+
+
+@pytest.mark.filterwarnings("ignore:Rebuilding the vector cache entry")
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_a_damaged_entry_is_rebuilt_or_sound(mapped_pair, cache_in_tmp, data):
+    from skw2v._vectors import WordTable
+
+    plain, _, path = mapped_pair
+    clear_registry()
+    load_vectors(path)  # an entry, sound or rebuilt by the last example
+    entry = next(cache_in_tmp.glob("vectors-v*/*/*/manifest.json")).parent
+    files = sorted(p for p in entry.iterdir() if p.name != "vectors.npy")
+    damaged = data.draw(st.sampled_from(files), label="file")
+    raw = bytearray(damaged.read_bytes())
+    # Positions drawn independently of the sizes (the manifest's varies).
+    for _ in range(data.draw(st.integers(1, 3), label="bytes changed")):
+        offset = data.draw(st.integers(0, 2**20), label="offset") % len(raw)
+        raw[offset] = data.draw(st.integers(0, 255), label="byte")
+    per_mille = data.draw(st.integers(0, 1100), label="per mille kept")
+    damaged.write_bytes(bytes(raw[: len(raw) * per_mille // 1000]))
+    clear_registry()
+    kv = load_vectors(path)
+    words = plain.index_to_key + ["paris", "ZÜRICH", "absent"]
+    expected = WordTable(plain, casings=True).rows(words)
+    np.testing.assert_array_equal(WordTable(kv, casings=True).rows(words), expected)
+    np.testing.assert_array_equal(kv.vectors, plain.vectors)
