@@ -12,8 +12,10 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from numbers import Integral, Real
 
 import numpy as np
@@ -304,8 +306,10 @@ def _build_and_train(
     documents = _training_corpus(corpus)
     n_before = len(model.wv) if update else 0
     with _TokenFile.for_training(documents, model.workers) as token_file:
-        counted = documents if token_file is None else token_file.writing(documents)
-        model.build_vocab(counted, update=update)
+        if token_file is None:
+            model.build_vocab(documents, update=update)
+        else:
+            token_file.count_into(model, documents, update=update)
         if len(model.wv) == 0:
             n_documents = (
                 len(corpus) if isinstance(corpus, list) else model.corpus_count
@@ -348,7 +352,7 @@ def _trains_from_file(documents: Iterable[Sequence[str]], workers: int) -> bool:
     producer thread, which holds the GIL while it reads (and, for a stream,
     tokenizes) the corpus; its ``corpus_file`` mode lets each worker read its
     own part of a file, without the GIL. One thread trains from the corpus
-    itself, exactly as gensim does (``benchmarks/bench_training.py`` measures
+    itself, exactly as gensim does (``benchmarks/bench_threads.py`` measures
     every path).
     """
     return workers > 1
@@ -397,28 +401,58 @@ class _TokenFile:
             handle.close()
             os.unlink(handle.name)
 
-    def writing(self, documents: Iterable[Sequence[str]]) -> Iterator[Sequence[str]]:
-        """Yield the documents, writing each one's line to the file as it passes."""
-        lines: list[str] = []
-        n_tokens = 0
+    def count_into(
+        self, model: Word2Vec, documents: Iterable[Sequence[str]], *, update: bool
+    ) -> None:
+        """Count the words into ``model``'s vocabulary, writing the file meanwhile.
+
+        ``collections.Counter`` counts the tokens of a batch of documents at
+        C speed, about 3x faster than gensim's count, one token at a time;
+        gensim then builds the same vocabulary from the counts, in the same
+        order (``build_vocab_from_freq``). With ``max_vocab_size``, which
+        gensim applies while it counts, gensim counts.
+        """
+        if model.max_vocab_size is not None:
+            model.build_vocab(self._writing(documents), update=update)
+            return
+        counts: Counter = Counter()
+        n_documents = n_tokens = 0
+        for batch in self._batches(documents):
+            counts.update(chain.from_iterable(batch))
+            n_documents += len(batch)
+            n_tokens += self._write(batch)
+        self.handle.close()
+        model.build_vocab_from_freq(counts, corpus_count=n_documents, update=update)
+        model.corpus_total_words = n_tokens
+
+    def _batches(self, documents) -> Iterator[list[Sequence[str]]]:
+        batch: list[Sequence[str]] = []
         for doc in documents:
-            yield doc
-            if doc:
-                lines.append(" ".join(doc))
-                n_tokens += len(doc)
-            if len(lines) == self.LINES_PER_WRITE:
-                self._write(lines, n_tokens)
-                lines, n_tokens = [], 0
-        self._write(lines, n_tokens)
+            batch.append(doc)
+            if len(batch) == self.LINES_PER_WRITE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _writing(self, documents) -> Iterator[Sequence[str]]:
+        """Yield the documents, writing each batch's lines once it has passed."""
+        for batch in self._batches(documents):
+            yield from batch
+            self._write(batch)
         self.handle.close()
 
-    def _write(self, lines: list[str], n_tokens: int) -> None:
-        if not (lines and self.faithful):
-            return
-        text = "\n".join(lines)
-        # Split back as gensim will: as many tokens, or some token has a space.
-        self.faithful = len(text.split()) == n_tokens
-        self.handle.write(text + "\n")
+    def _write(self, batch: list[Sequence[str]]) -> int:
+        """Write the lines of a batch of documents; return its number of tokens."""
+        n_tokens = sum(map(len, batch))
+        lines = [" ".join(doc) for doc in batch if doc]
+        if lines and self.faithful:
+            text = "\n".join(lines)
+            # Split back as gensim will: as many tokens, or some token has a
+            # space in it (or is empty) and the file cannot be used.
+            self.faithful = len(text.split()) == n_tokens
+            self.handle.write(text + "\n")
+        return n_tokens
 
 
 @contextmanager

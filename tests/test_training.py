@@ -324,13 +324,14 @@ def token_files(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
     written = []
-    original = _training._TokenFile.writing
+    original = _training._TokenFile._batches
 
-    def writing(self, documents):
-        written.append(self)
+    def batches(self, documents):
+        if self not in written:
+            written.append(self)
         return original(self, documents)
 
-    monkeypatch.setattr(_training._TokenFile, "writing", writing)
+    monkeypatch.setattr(_training._TokenFile, "_batches", batches)
     return written
 
 
@@ -389,3 +390,20 @@ def test_the_token_file_is_removed_when_reading_the_corpus_fails(token_files, tm
     with pytest.raises(OSError, match="the disk went away"):
         Word2VecVectorizer(min_count=1, n_jobs=2).fit(Failing())
     assert len(token_files) == 1 and list(tmp_path.glob("skw2v-corpus-*")) == []
+
+
+@pytest.mark.parametrize("max_vocab_size", [None, 500])  # 500: gensim counts
+def test_the_token_file_path_counts_the_same_vocabulary(
+    max_vocab_size, small_corpus, token_files
+):
+    X, _ = small_corpus
+    params = {"min_count": 2, "max_vocab_size": max_vocab_size, "epochs": 1}
+    one = Word2VecVectorizer(**params).fit(X)
+    two = Word2VecVectorizer(n_jobs=2, **params).fit(X)
+    assert len(token_files) == 1
+    assert two.wv_.index_to_key == one.wv_.index_to_key
+    np.testing.assert_array_equal(
+        two.wv_.expandos["sample_int"], one.wv_.expandos["sample_int"]
+    )
+    with pytest.raises(ValueError, match="Empty vocabulary.*3 training documents"):
+        Word2VecVectorizer(n_jobs=2).fit(["a rare sentence", "another one", ""])
