@@ -9,6 +9,7 @@ it caps the scikit-learn version from above.
 
 from sklearn.base import _clone_parametrized, _fit_context
 from sklearn.utils._param_validation import (
+    HasMethods,
     Interval,
     StrOptions,
     validate_parameter_constraints,
@@ -16,6 +17,7 @@ from sklearn.utils._param_validation import (
 )
 
 __all__ = [
+    "HasMethods",
     "Interval",
     "StrOptions",
     "_clone_parametrized",

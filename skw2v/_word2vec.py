@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
+from joblib import effective_n_jobs
+
 from ._base import _BaseEmbeddingVectorizer
-from ._compat import _fit_context
+from ._compat import HasMethods, _fit_context
 from ._docstrings import fill_doc
+from ._memory import cached_training, memory_location
 from ._text import DEFAULT_TOKEN_PATTERN
-from ._training import TRAINING_CONSTRAINTS, train_word2vec, update_word2vec
+from ._training import (
+    TRAINING_CONSTRAINTS,
+    gensim_seed,
+    train_word2vec,
+    update_word2vec,
+)
 from ._vectors import WordTable
 
 
@@ -106,6 +116,23 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         [`load_vectors`][skw2v.load_vectors] (once per process, through the cache); the
         vectors must have ``vector_size`` dimensions. ``clone`` shares them, never
         copies them.
+    memory : str, PathLike, joblib.Memory or None, default=None
+        Cache the trained word vectors in this directory (a ``joblib.Memory``
+        lends its ``location``), as ``Pipeline(memory=...)`` caches fitted
+        steps: a later fit with the same training hyperparameters,
+        ``random_state``, ``n_jobs``, training tokens (so the same documents
+        and tokenizer) and ``init_vectors`` maps the vectors from the cache
+        instead of training again. In a grid search, candidates that differ
+        only in ``pooling``, ``weighting``, ``sif_a``, ``remove_components``,
+        ``norm`` or the classifier's parameters train once per fold; the
+        results are the same, value for value, as without ``memory``. The
+        entries are data only (``.npy`` and JSON, never pickles), written
+        atomically, memory-mapped by every process that reads them, and
+        rebuilt with a warning when damaged. With ``random_state=None`` the
+        vectors of an earlier fit are reused as they are, not redrawn. The
+        cache is not used with ``keep_model=True`` or by ``partial_fit``, and
+        vectors read from it have no word counts (``wv_.get_vecattr(word,
+        "count")``). Delete the directory to clear it.
 
     Attributes
     ----------
@@ -153,6 +180,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         "keep_model": ["boolean"],
         "verbose": ["verbose"],
         "init_vectors": "no_validation",  # checked, with a clear message, in fit
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
     _shared_params = ("init_vectors",)
     _not_for_workers = ("model_",)
@@ -188,6 +216,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         keep_model=False,
         verbose=0,
         init_vectors=None,
+        memory=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -217,10 +246,11 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         self.keep_model = keep_model
         self.verbose = verbose
         self.init_vectors = init_vectors
+        self.memory = memory
 
     def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
-        training = {name: getattr(self, name) for name in TRAINING_CONSTRAINTS}
         lookup = {"init_vectors": self.init_vectors, "casings": self.lowercase}
+        model = None
         if partial and "model_" in self.__dict__:
             model = self.model_
             n_initialized = update_word2vec(
@@ -228,17 +258,49 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
             )
             if n_initialized is not None:
                 self.n_words_initialized_ += n_initialized
+            wv = model.wv
         else:
-            model, n_initialized = train_word2vec(
-                tokens, **training, **lookup, verbose=self.verbose
-            )
+            wv, n_initialized, model = self._train(tokens, partial=partial)
             if n_initialized is not None:
                 self.n_words_initialized_ = n_initialized
-        self.wv_ = model.wv
-        if self.keep_model or partial:
+        self.wv_ = wv
+        if model is not None and (self.keep_model or partial):
             self.model_ = model
         else:  # fit after partial_fit starts over
             self.__dict__.pop("model_", None)
+
+    def _train(self, tokens, *, partial: bool):
+        """Train new vectors; return them, the words initialized, and the model.
+
+        With ``memory``, vectors trained before with the same key are mapped
+        from the cache instead (then there is no model).
+        """
+        training = {name: getattr(self, name) for name in TRAINING_CONSTRAINTS}
+        lookup = {"init_vectors": self.init_vectors, "casings": self.lowercase}
+        # One seed, drawn once: what trains and what keys the cache.
+        training["random_state"] = seed = gensim_seed(self.random_state)
+        location = memory_location(self.memory)
+        if location is None or partial or self.keep_model:
+            model, n_initialized = train_word2vec(
+                tokens, **training, **lookup, verbose=self.verbose
+            )
+            return model.wv, n_initialized, model
+
+        def train():
+            model, n_initialized = train_word2vec(
+                tokens, **training, **lookup, verbose=self.verbose
+            )
+            return model.wv, n_initialized
+
+        key = {
+            **training,
+            # None reuses what an earlier fit drew (see the memory parameter).
+            "random_state": None if self.random_state is None else seed,
+            "n_jobs": effective_n_jobs(self.n_jobs),
+            **lookup,
+        }
+        wv, n_initialized = cached_training(location, tokens, key, train)
+        return wv, n_initialized, None
 
     def _keeps_statistics(self) -> bool:
         # With the training state, for partial_fit to continue from.
