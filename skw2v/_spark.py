@@ -18,6 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess
 import copy
 from numbers import Integral, Real
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -125,19 +126,29 @@ def _ship(estimator, session, *, ship_file: bool | None, connect: bool):
             "travels inside it."
         )
     if ship_file:
-        path = str(Path(estimator.vectors).resolve())
+        path = Path(estimator.vectors).resolve()
         if connect:
-            session.addArtifacts(path, file=True)
-        elif not any(Path(added).name == Path(path).name for added in _added(session)):
-            session.sparkContext.addFile(path)
-        payload = _VectorsFile(estimator, Path(path).name)
+            session.addArtifacts(str(path), file=True)
+        else:
+            _add_file(session.sparkContext, path)
+        payload = _VectorsFile(estimator, path.name)
     else:
         payload = _Embedded(estimator)
     return payload if connect else session.sparkContext.broadcast(payload)
 
 
-def _added(session) -> list[str]:
-    return list(session.sparkContext.listFiles)
+def _add_file(context, path: Path) -> None:
+    """Send ``path`` to the executors, once; refuse a second file of its name."""
+    added = {Path(urlparse(uri).path) for uri in context.listFiles}
+    if path in added:
+        return
+    if any(other.name == path.name for other in added):
+        raise ValueError(
+            f"Spark already sends another file named {path.name!r} to the "
+            "executors (files are found there by name); give this vectors file "
+            "another name."
+        )
+    context.addFile(str(path))
 
 
 def _make_predict_fn(handle, width: int, dtype: np.dtype):
