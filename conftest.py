@@ -24,6 +24,17 @@ if find_spec("pyspark") is None or find_spec("pyarrow") is None:
 
 LOCALHOST = "127.0.0.1"
 
+#: What starts Spark, besides tests/test_spark.py: these doctests, and the
+#: documentation page whose code blocks run a Spark session.
+SPARK_ITEMS = ("skw2v/_spark.py::", "test_code_blocks_run[scaling.md]")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark everything that starts Spark ``spark``: CI runs it as its own step."""
+    for item in items:
+        if any(part in item.nodeid for part in SPARK_ITEMS):
+            item.add_marker(pytest.mark.spark)
+
 
 def _worker_files(tmp_path_factory, name: str) -> dict[str, Path]:
     """A cache directory and an (empty) load log for a cluster's workers."""

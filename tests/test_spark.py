@@ -2,6 +2,7 @@
 
 The session (``spark``, in the root conftest.py) is started once per session;
 its Python workers log every table load to a file, which the tests read.
+Marked ``spark``, deselected by default: run them with ``pytest -m spark``.
 """
 
 import os
@@ -33,6 +34,8 @@ from pyspark.ml.linalg import DenseVector, VectorUDT  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
 from skw2v.spark import train, transform  # noqa: E402
+
+pytestmark = pytest.mark.spark
 
 #: Texts that pandas 3 (str dtype) and Arrow must carry unchanged.
 UNUSUAL = ["déjà vu, naïve café", "", "日本の映画 good", "emoji 🎬 good movie"]
@@ -103,8 +106,8 @@ def test_file_backed_table_loaded_once_per_worker(
 def test_logistic_regression_trains_on_the_column(frame, labelled, polarity):
     pooler = AvgWord2VecTransformer(vectors=polarity).fit(["x"])
     features = transform(pooler, frame, "text", output_col="x")
-    model = LogisticRegression(featuresCol="x", labelCol="label", maxIter=50)
-    fitted = model.fit(features)
+    model = LogisticRegression(featuresCol="x", labelCol="label", maxIter=20)
+    fitted = model.fit(features.cache())
     assert fitted.numFeatures == 100
     # The polarity vectors were trained on these reviews: well above chance.
     assert fitted.summary.accuracy > 0.65
