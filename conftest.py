@@ -37,14 +37,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _worker_files(tmp_path_factory, name: str) -> dict[str, Path]:
-    """A cache directory and an (empty) load log for a cluster's workers."""
+    """Return a cache directory and a load log path for a cluster's workers."""
     folder = tmp_path_factory.mktemp(name)
     return {"cache": folder / "cache", "log": folder / "loads.log"}
 
 
 @pytest.fixture(scope="session")
 def dask_client(tmp_path_factory):
-    """A ``distributed.Client`` of a LocalCluster: 2 processes of 1 thread each."""
+    """Start a LocalCluster of 2 processes of 1 thread each; yield its Client."""
     pytest.importorskip("distributed", reason="the dask extra is not installed")
     from distributed import Client, LocalCluster
 
@@ -70,7 +70,7 @@ def dask_client(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory):
-    """A SparkSession on ``local[2]``, bound to 127.0.0.1, without its web UI."""
+    """Start a SparkSession on ``local[2]``, bound to 127.0.0.1, without its UI."""
     pytest.importorskip("pyspark", reason="the spark extra is not installed")
     pytest.importorskip("pyarrow", reason="the spark extra is not installed")
     from pyspark.sql import SparkSession

@@ -8,8 +8,7 @@ try:
     import dask.dataframe as dd
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess
     raise ImportError(
-        "skw2v.dask needs Dask with its DataFrame support: "
-        'pip install "skw2v[dask]"'
+        'skw2v.dask needs Dask with its DataFrame support: pip install "skw2v[dask]"'
     ) from exc
 
 import numpy as np
@@ -34,7 +33,9 @@ def _as_series(data):
     """Return ``data`` as a dask Series of documents, checking what it holds."""
     if isinstance(data, dask.bag.Bag):
         # One pandas Series per partition of the bag, by the bag's own tasks.
-        parts = [dask.delayed(pd.Series)(part, dtype=object) for part in data.to_delayed()]
+        parts = [
+            dask.delayed(pd.Series)(part, dtype=object) for part in data.to_delayed()
+        ]
         return dd.from_delayed(parts, meta=pd.Series([], dtype=object))
     if not isinstance(data, (dd.Series, dd.DataFrame)):
         raise TypeError(
@@ -126,9 +127,7 @@ def transform(estimator, data, *, batch_size=None, output="dataframe"):
     shared = dask.delayed(shipped, pure=True, traverse=False)
     if output == "array":
         meta = np.empty((0, width), dtype=dtype)
-        return series.map_partitions(
-            _rows, shared, batch_size, width, dtype, meta=meta
-        )
+        return series.map_partitions(_rows, shared, batch_size, width, dtype, meta=meta)
     columns = list(map(str, estimator.get_feature_names_out()))
     meta = pd.DataFrame(
         {name: pd.Series([], dtype=dtype) for name in columns},

@@ -57,8 +57,10 @@ def _check_column(df, input_col: str, *, tokens: bool) -> bool:
         dtype.elementType, T.StringType
     )
     if not (isinstance(dtype, T.StringType) or (tokens and is_tokens)):
-        needed = "text (string) or lists of tokens (array<string>)" if tokens else (
-            "text (string)"
+        needed = (
+            "text (string) or lists of tokens (array<string>)"
+            if tokens
+            else ("text (string)")
         )
         hint = (
             " Join the tokens into text first, e.g. F.concat_ws(' ', column)."
@@ -158,7 +160,8 @@ def _make_predict_fn(handle, width: int, dtype: np.dtype):
     """
 
     def make_predict_fn():
-        payload = handle if isinstance(handle, (_Embedded, _VectorsFile)) else handle.value
+        direct = isinstance(handle, (_Embedded, _VectorsFile))  # Spark Connect
+        payload = handle if direct else handle.value
         estimator = payload.get()
 
         def predict(documents: np.ndarray) -> np.ndarray:

@@ -49,7 +49,9 @@ def loads_per_worker(client, path) -> Counter:
     events = [line.split(" ", 2) for line in lines]
     assert all(event in {"parsed", "mapped", "registry"} for _, event, _ in events)
     return Counter(
-        int(pid) for pid, event, file in events if file == str(path) and event != "registry"
+        int(pid)
+        for pid, event, file in events
+        if file == str(path) and event != "registry"
     )
 
 

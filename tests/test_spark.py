@@ -5,7 +5,6 @@ its Python workers log every table load to a file, which the tests read.
 Marked ``spark``, deselected by default: run them with ``pytest -m spark``.
 """
 
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -51,8 +50,13 @@ def labelled(small_corpus):
 def frame(spark, labelled):
     """The texts in 3 partitions, with a row id and a label."""
     texts, labels = labelled
-    rows = [(i, t, float(label)) for i, (t, label) in enumerate(zip(texts, labels))]
-    return spark.createDataFrame(rows, "id long, text string, label double").repartition(3)
+    rows = [
+        (i, t, float(label))
+        for i, (t, label) in enumerate(zip(texts, labels, strict=True))
+    ]
+    return spark.createDataFrame(
+        rows, "id long, text string, label double"
+    ).repartition(3)
 
 
 def rows_of(df, column="features") -> np.ndarray:
