@@ -57,11 +57,9 @@ def _check_column(df, input_col: str, *, tokens: bool) -> bool:
         dtype.elementType, T.StringType
     )
     if not (isinstance(dtype, T.StringType) or (tokens and is_tokens)):
-        needed = (
-            "text (string) or lists of tokens (array<string>)"
-            if tokens
-            else ("text (string)")
-        )
+        needed = "text (string)"
+        if tokens:
+            needed += " or lists of tokens (array<string>)"
         hint = (
             " Join the tokens into text first, e.g. F.concat_ws(' ', column)."
             if is_tokens

@@ -160,7 +160,7 @@ def test_train_on_the_movie_reviews(spark, reviews, tmp_path):
     assert ordered == sorted(ordered, reverse=True)
     assert wv.index_to_key[0] == "the"
     # Sensible neighbours: "good" is nearer "great" and "decent" than most words.
-    assert wv.rank("good", "great") <= 30 or wv.rank("good", "decent") <= 30
+    assert min(wv.rank("good", "great"), wv.rank("good", "decent")) <= 10
     assert wv.similarity("good", "great") > wv.similarity("good", "tedious")
     # The vectors load into skw2v, from memory and from a word2vec file.
     path = tmp_path / "spark.bin"
