@@ -159,6 +159,8 @@ def load_vectors(
     ----------
     vectors : str, PathLike, KeyedVectors, gensim model or fitted skw2v estimator
         A file, or vectors already in memory (returned as they are, not copied).
+        A fitted ``pyspark.ml.feature.Word2VecModel`` is collected to the
+        driver (in the model's order of words).
     binary : bool or None, default=None
         Whether a word2vec file is binary; None detects it.
     limit : int or None, default=None
@@ -221,6 +223,10 @@ def load_vectors(
                 "limit applies to vectors read from a file; for vectors already "
                 "in memory, pass the words you want to keep instead."
             )
+        if type(vectors).__name__ == "Word2VecModel" and hasattr(vectors, "getVectors"):
+            from ._spark import keyed_vectors_from_model  # pyspark, only if used
+
+            return keyed_vectors_from_model(vectors)
         return as_keyed_vectors(vectors)
     path = _check_path(vectors)
     if not allow_pickle and _is_pickle(path):
