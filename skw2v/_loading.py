@@ -554,7 +554,9 @@ def _parse(path: Path, fmt: str, info: dict, *, limit, verbose) -> KeyedVectors:
                 "which gensim cannot read; use the word vectors of an unsupervised "
                 f"model, or the .vec file written next to it ({exc})."
             ) from exc
-        except (EOFError, ValueError, OSError) as exc:
+        # gensim asserts the shapes it reads (an AssertionError for a damaged
+        # vocabulary or table).
+        except (EOFError, ValueError, OSError, AssertionError) as exc:
             raise ValueError(
                 f"Could not read the fastText model {str(path)!r}: {exc}. The file "
                 "is truncated or damaged."

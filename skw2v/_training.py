@@ -160,6 +160,16 @@ def check_training_parameters(params: dict, *, caller: str) -> None:
         )
 
 
+def n_threads(n_jobs) -> int:
+    """Return the training threads of ``n_jobs``: None is 1, always.
+
+    Unlike joblib's ``effective_n_jobs``, None stays 1 inside a
+    ``joblib.parallel_config`` context (a grid search on Dask, say): training
+    with one thread is what makes an int ``random_state`` reproducible.
+    """
+    return 1 if n_jobs is None else effective_n_jobs(n_jobs)
+
+
 def gensim_seed(random_state) -> int:
     """Return the ``seed`` gensim gets: an int unchanged, else one drawn."""
     if isinstance(random_state, Integral):
@@ -247,7 +257,7 @@ shrink_windows, n_jobs, random_state
         max_vocab_size=max_vocab_size,
         max_final_vocab=max_final_vocab,
         shrink_windows=shrink_windows,
-        workers=effective_n_jobs(n_jobs),
+        workers=n_threads(n_jobs),
         seed=gensim_seed(random_state),
     )
     n_initialized = _build_and_train(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-from joblib import effective_n_jobs
-
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import HasMethods, _fit_context
 from ._docstrings import fill_doc
@@ -14,6 +12,7 @@ from ._text import DEFAULT_TOKEN_PATTERN
 from ._training import (
     TRAINING_CONSTRAINTS,
     gensim_seed,
+    n_threads,
     train_word2vec,
     update_word2vec,
 )
@@ -296,7 +295,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
             **training,
             # None reuses what an earlier fit drew (see the memory parameter).
             "random_state": None if self.random_state is None else seed,
-            "n_jobs": effective_n_jobs(self.n_jobs),
+            "n_jobs": n_threads(self.n_jobs),
             **lookup,
         }
         wv, n_initialized = cached_training(location, tokens, key, train)

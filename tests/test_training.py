@@ -407,3 +407,14 @@ def test_the_token_file_path_counts_the_same_vocabulary(
     )
     with pytest.raises(ValueError, match="Empty vocabulary.*3 training documents"):
         Word2VecVectorizer(n_jobs=2).fit(["a rare sentence", "another one", ""])
+
+
+def test_n_jobs_none_trains_one_thread_inside_a_joblib_context(small_corpus):
+    import joblib
+
+    X, _ = small_corpus
+    with joblib.parallel_config(n_jobs=4):  # as a grid search on Dask sets it
+        vectorizer = Word2VecVectorizer(min_count=2, epochs=1, keep_model=True)
+        assert vectorizer.fit(X[:200]).model_.workers == 1
+        vectorizer.set_params(n_jobs=-1).fit(X[:200])
+        assert vectorizer.model_.workers == joblib.cpu_count()
