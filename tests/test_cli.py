@@ -322,16 +322,22 @@ def test_python_m_skw2v_help():
 
 
 @pytest.mark.filterwarnings("ignore:.*no word in the vocabulary:UserWarning")
-def test_demo_quick(capsys):
+def test_demo_quick(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the plot goes into the current directory
     code, out, _ = run(capsys, "demo", "--quick", "--n-jobs", 1)
     assert code == 0
     assert "Cross-validated accuracy" in out
     table_header = out.split("Cross-validated accuracy")[1].splitlines()[1]
-    assert table_header.split()[:4] == ["model", "sg", "window", "cv"]
+    assert table_header.split()[:4] == ["model", "pooling", "weighting", "cv"]
     for line in ("Held-out accuracy, best word2vec pipeline: 0.",
-                 "Held-out accuracy, TF-IDF baseline:        0."):  # fmt: skip
+                 "Held-out accuracy, TF-IDF bigrams:         0."):  # fmt: skip
         assert line in out
-    assert "Nearest words in the best embedding" in out
+    assert "Few labels, lots of text" in out and "TF-IDF bigrams" in out
+    if (tmp_path / "skw2v-few-labels.png").exists():
+        assert f"Plot written to {(tmp_path / 'skw2v-few-labels.png').resolve()}" in out
+    else:
+        assert "Install matplotlib" in out
+    assert "king - man + woman = queen" in out
 
 
 def test_version(capsys):
