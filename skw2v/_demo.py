@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -106,29 +107,29 @@ def _one_draw(texts, target, models, sizes, test_size, seed) -> list[dict]:
     train, test = train_test_split(
         np.arange(len(texts)), test_size=test_size, stratify=target, random_state=seed
     )
-    from sklearn.base import clone
-
     with warnings.catch_warnings():
         # A few snippets are all rare words; their zero rows are expected here.
         warnings.filterwarnings("ignore", message=".*no word in the vocabulary")
         pipelines = {name: make(list(texts[train])) for name, make in models.items()}
+        labelled = {
+            size: train
+            if size == "all"
+            else train_test_split(
+                train, train_size=size, stratify=target[train], random_state=seed
+            )[0]
+            for size in sizes
+        }
         rows = []
-        for size in sizes:
-            if size == "all":
-                labelled = train
-            else:
-                labelled, _ = train_test_split(
-                    train, train_size=size, stratify=target[train], random_state=seed
-                )
-            for name, pipeline in pipelines.items():
+        for name, pipeline in pipelines.items():
+            for size, part in labelled.items():
                 # The clone of a FrozenEstimator is itself: the vectors stay.
-                fitted = clone(pipeline).fit(list(texts[labelled]), target[labelled])
+                fitted = clone(pipeline).fit(list(texts[part]), target[part])
                 accuracy = fitted.score(list(texts[test]), target[test])
                 rows.append(
                     {
                         "model": name,
                         "labels": size,
-                        "n_labels": len(labelled),
+                        "n_labels": len(part),
                         "accuracy": accuracy,
                     }
                 )
@@ -181,8 +182,8 @@ def few_labels_curve(
     Returns
     -------
     scores : pandas.DataFrame
-        One row per model and size, in the order given: ``model``,
-        ``labels`` (the size as given), ``n_labels`` (how many texts that
+        One row per model and size (the models' order, then the sizes'):
+        ``model``, ``labels`` (the size as given), ``n_labels`` (how many texts that
         is), and the ``mean`` and ``std`` of the test accuracy over the draws.
     """
     import pandas as pd
