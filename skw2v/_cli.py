@@ -419,8 +419,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="grid-search word2vec for sentiment on the bundled movie reviews",
         description=(
             "Train word2vec inside a GridSearchCV on the bundled movie reviews "
-            "(CBOW vs Skip-Gram, window sizes), then print the cross-validation "
-            "table, the held-out accuracy and nearest neighbours."
+            "(CBOW vs Skip-Gram x pooling x weighting, each fold trained once "
+            "with memory=), then the few-labels learning curve (word2vec trained "
+            "on the unlabelled text against TF-IDF and the bundled GloVe), "
+            "nearest neighbours and an analogy."
         ),
     )
     demo.add_argument(
