@@ -31,6 +31,7 @@ from ._pooling import (
     POOLINGS,
     WEIGHTINGS,
     chunk_bounds,
+    concatenate_rows,
     finish_rows,
     pool_ids,
     principal_components,
@@ -234,8 +235,9 @@ class _BaseEmbeddingVectorizer(
         if not transform:
             return None
         _warn_no_known_word(n_without_known, n_documents)
-        pooled = rows[0] if len(rows) == 1 else np.concatenate(rows)
-        return finish_rows(pooled, components=self.components_, norm=self.norm)
+        return finish_rows(
+            concatenate_rows(rows), components=self.components_, norm=self.norm
+        )
 
     def _resolve(
         self, documents: list, token_docs: list | None = None
@@ -257,8 +259,7 @@ class _BaseEmbeddingVectorizer(
         the vocabulary lacks, by token: a word that joins it in a later
         ``partial_fit`` then weighs as if it had been counted from the start.
         """
-        previous = self.__dict__.pop("_statistics", None) if partial else None
-        self.__dict__.pop("_statistics", None)
+        previous = self.__dict__.pop("_statistics", None)
         if self.weighting is None:
             self.word_weights_ = self.unseen_word_weight_ = None
             return
@@ -269,8 +270,9 @@ class _BaseEmbeddingVectorizer(
                 word_statistics(ids, lengths, n_words, tokens if keep else None)
                 for tokens, ids, lengths in batches
             ),
-            *([previous] if previous is not None else []),
         )
+        if partial and previous is not None:
+            statistics = previous + statistics
         if keep:  # words that joined the vocabulary bring their earlier counts
             statistics = statistics.with_words_of(self.wv_.key_to_index)
             self._statistics = statistics
@@ -381,9 +383,7 @@ class _BaseEmbeddingVectorizer(
             self._pool_batch(batch)
             for batch in checked_batches(X, STREAM_BATCH_CHARACTERS)
         ]
-        pooled = (
-            parts[0][0] if len(parts) == 1 else np.concatenate([p for p, _ in parts])
-        )
+        pooled = concatenate_rows([rows for rows, _ in parts])
         n_without_known = sum(n_empty for _, n_empty in parts)
         _warn_no_known_word(n_without_known, len(pooled))
         return finish_rows(pooled, components=self.components_, norm=self.norm)

@@ -213,6 +213,11 @@ def pool_ids(
     return out, n_without_known
 
 
+def concatenate_rows(parts: list[np.ndarray]) -> np.ndarray:
+    """Stack the rows of consecutive batches; one batch is returned uncopied."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def finish_rows(
     pooled: np.ndarray,
     *,

@@ -20,7 +20,7 @@ from ._base import CHUNK_SIZE, STREAM_BATCH_CHARACTERS
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._loading import load_vectors
-from ._pooling import chunk_bounds, known_tokens
+from ._pooling import chunk_bounds, concatenate_rows, known_tokens
 from ._sharing import _SharedTableMixin
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, checked_batches
 from ._vectors import WordTable, token_ids
@@ -229,7 +229,7 @@ class EmbeddingSequencer(
             for start, stop in chunk_bounds(sizes, CHUNK_SIZE):  # memory: one chunk
                 self._fill(documents[start:stop], sequences[start:stop])
             parts.append(sequences)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return concatenate_rows(parts)
 
     def _fill(self, documents: list, sequences: np.ndarray) -> None:
         """Write the index sequences of checked documents into ``sequences``."""

@@ -259,7 +259,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
                 self.n_words_initialized_ += n_initialized
             wv = model.wv
         else:
-            wv, n_initialized, model = self._train(tokens, partial=partial)
+            wv, n_initialized, model = self._train(tokens, lookup, partial=partial)
             if n_initialized is not None:
                 self.n_words_initialized_ = n_initialized
         self.wv_ = wv
@@ -268,29 +268,25 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         else:  # fit after partial_fit starts over
             self.__dict__.pop("model_", None)
 
-    def _train(self, tokens, *, partial: bool):
+    def _train(self, tokens, lookup: dict, *, partial: bool):
         """Train new vectors; return them, the words initialized, and the model.
 
         With ``memory``, vectors trained before with the same key are mapped
         from the cache instead (then there is no model).
         """
         training = {name: getattr(self, name) for name in TRAINING_CONSTRAINTS}
-        lookup = {"init_vectors": self.init_vectors, "casings": self.lowercase}
         # One seed, drawn once: what trains and what keys the cache.
         training["random_state"] = seed = gensim_seed(self.random_state)
-        location = memory_location(self.memory)
-        if location is None or partial or self.keep_model:
-            model, n_initialized = train_word2vec(
-                tokens, **training, **lookup, verbose=self.verbose
-            )
-            return model.wv, n_initialized, model
 
         def train():
             model, n_initialized = train_word2vec(
                 tokens, **training, **lookup, verbose=self.verbose
             )
-            return model.wv, n_initialized
+            return model.wv, n_initialized, model
 
+        location = memory_location(self.memory)
+        if location is None or partial or self.keep_model:
+            return train()
         key = {
             **training,
             # None reuses what an earlier fit drew (see the memory parameter).
@@ -298,7 +294,7 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
             "n_jobs": n_threads(self.n_jobs),
             **lookup,
         }
-        wv, n_initialized = cached_training(location, tokens, key, train)
+        wv, n_initialized = cached_training(location, tokens, key, lambda: train()[:2])
         return wv, n_initialized, None
 
     def _keeps_statistics(self) -> bool:
