@@ -31,6 +31,7 @@ from gensim.models import KeyedVectors
 from ._loading import (
     CACHE_VERSION,
     _build_lock,
+    _discard,
     _read_entry,
     _write_entry,
     file_fingerprint,
@@ -126,7 +127,10 @@ def cached_training(
     with _build_lock(folder):  # one process trains; the others wait, then map
         wv = _read_entry(entry, manifest)
         if wv is not None:
-            return wv, _read_manifest(entry).get("n_initialized")
+            n_initialized = _read_manifest(entry).get("n_initialized")
+            if n_initialized is None or type(n_initialized) is int:
+                return wv, n_initialized
+            _discard(entry, "its count of initialized words is not an integer")
         wv, n_initialized = train()
         try:
             _write_entry(entry, {**manifest, "n_initialized": n_initialized}, wv)

@@ -1,5 +1,6 @@
 """``Word2VecVectorizer(memory=...)`` (``skw2v/_memory.py``): train once per key."""
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -133,6 +134,17 @@ def test_a_damaged_entry_is_rebuilt_with_a_warning(small_corpus, tmp_path, train
         rebuilt = make(tmp_path).fit(X)
     assert len(trainings) == 2
     np.testing.assert_array_equal(rebuilt.wv_.vectors, expected)
+
+
+def test_a_manifest_with_a_bad_count_is_rebuilt(small_corpus, tmp_path, trainings):
+    X, _ = small_corpus
+    make(tmp_path).fit(X)
+    (manifest,) = tmp_path.glob("skw2v-trained-*/*/entry/manifest.json")
+    content = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**content, "n_initialized": "many"}))
+    with pytest.warns(UserWarning, match="Rebuilding .* not an integer"):
+        refitted = make(tmp_path).fit(X)
+    assert len(trainings) == 2 and not hasattr(refitted, "n_words_initialized_")
 
 
 def test_a_grid_search_trains_once_per_fold_and_setting(
