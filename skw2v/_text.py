@@ -307,6 +307,16 @@ class _Tokenizer:
         """Tokenize raw documents into one flat list, and count each one's tokens."""
         return flatten(self.batch(docs))
 
+    def lines(self, docs: list[str]) -> str | None:
+        """Return the tokens of raw documents as text, or None if they are not at hand.
+
+        The text has one line per document, in which ``str.split`` finds the
+        document's tokens, separated by ASCII spaces only (the line format of
+        gensim's ``corpus_file``). Only a tokenizer that computes this text on
+        its way to the tokens (``_DefaultTokenizer``) returns it.
+        """
+        return None
+
     def documents(self, documents: list[Document]) -> list[Sequence[str]]:
         """Return one token list per checked document (raw or tokenized)."""
         if not self.trusted:
@@ -426,6 +436,10 @@ class _DefaultTokenizer(_Tokenizer):
             return []
         return list(map(str.split, self._clean_text(docs).split("\n")))
 
+    def lines(self, docs: list[str]) -> str:
+        # Only word characters and apostrophes are left between the spaces.
+        return self._clean_text(docs) if docs else ""
+
     def flat(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
         # One str.split of the whole batch, and the documents' lengths counted
         # on its bytes by numpy: no list is built per document.
@@ -493,6 +507,17 @@ class TokenStream:
     def __iter__(self) -> Iterator[Sequence[str]]:
         for batch in document_batches(self.documents, self.characters):
             yield from self.tokenizer.documents(batch)
+
+    def line_batches(self) -> Iterator[str | list[Sequence[str]]]:
+        """Yield one pass's batches: as text when the tokenizer has it, else as lists.
+
+        A batch of raw text that the tokenizer can give as text
+        (``_Tokenizer.lines``: one line per document, tokens separated by
+        spaces) comes as that text; any other batch as its token lists.
+        """
+        for batch in document_batches(self.documents, self.characters):
+            text = self.tokenizer.lines(batch) if all_str(batch) else None
+            yield self.tokenizer.documents(batch) if text is None else text
 
 
 def _check_tokenizer_output(documents, tokens) -> None:

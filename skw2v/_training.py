@@ -28,6 +28,7 @@ from sklearn.utils import check_random_state
 from ._compat import Interval, validate_parameter_constraints
 from ._loading import load_vectors
 from ._parallel import scratch_directory
+from ._text import TokenStream
 from ._vectors import WordTable
 
 #: The largest value of a C ``int``, where gensim's compiled training code
@@ -319,7 +320,7 @@ def _build_and_train(
         if token_file is None:
             model.build_vocab(documents, update=update)
         else:
-            token_file.count_into(model, documents, update=update)
+            token_file.count_into(model, corpus, update=update)
         if len(model.wv) == 0:
             n_documents = (
                 len(corpus) if isinstance(corpus, list) else model.corpus_count
@@ -371,14 +372,14 @@ def _trains_from_file(documents: Iterable[Sequence[str]], workers: int) -> bool:
 class _TokenFile:
     """The training tokens, written once in gensim's ``corpus_file`` line format.
 
-    One document per line, tokens separated by one space, in a temporary file
-    removed afterwards (in memory, under ``/dev/shm``, for a corpus that is in
-    memory already and when there is room; on disk for a stream). The file is
-    only used when every token survives the format: a token with whitespace
-    in it, or an empty one, would not (``faithful`` is then False).
+    One document per line, tokens separated by whitespace, in a temporary
+    file removed afterwards (in memory, under ``/dev/shm``, for a corpus that
+    is in memory already and when there is room; on disk for a stream). The
+    file is only used when every token survives the format: a token with
+    whitespace in it, or an empty one, would not (``faithful`` is then False).
     """
 
-    #: Documents joined and checked at a time while writing.
+    #: Documents of a list joined and checked at a time while writing.
     LINES_PER_WRITE = 4096
 
     def __init__(self, handle):
@@ -412,27 +413,42 @@ class _TokenFile:
             os.unlink(handle.name)
 
     def count_into(
-        self, model: Word2Vec, documents: Iterable[Sequence[str]], *, update: bool
+        self, model: Word2Vec, corpus: Iterable[Sequence[str]], *, update: bool
     ) -> None:
         """Count the words into ``model``'s vocabulary, writing the file meanwhile.
 
-        ``collections.Counter`` counts the tokens of a batch of documents at
-        C speed, about 3x faster than gensim's count, one token at a time;
+        ``collections.Counter`` counts the tokens of a batch at C speed, and
         gensim then builds the same vocabulary from the counts, in the same
-        order (``build_vocab_from_freq``). With ``max_vocab_size``, which
-        gensim applies while it counts, gensim counts.
+        order (``build_vocab_from_freq``). A stream whose tokenizer gives its
+        tokens as text already (``TokenStream.line_batches``) is written as
+        that text, with no list built per document. With ``max_vocab_size``,
+        which gensim applies while it counts, gensim counts.
         """
         if model.max_vocab_size is not None:
-            model.build_vocab(self._writing(documents), update=update)
+            model.build_vocab(self._writing(_training_corpus(corpus)), update=update)
             return
         counts: Counter = Counter()
-        n_documents = n_tokens = 0
-        for batch in self._batches(documents):
-            counts.update(chain.from_iterable(batch))
-            n_documents += len(batch)
-            n_tokens += self._write(batch)
+        n_sentences = n_tokens = 0
+        if isinstance(corpus, TokenStream):
+            batches = corpus.line_batches()
+        else:
+            batches = self._batches(corpus)
+        for batch in batches:
+            if isinstance(batch, str):
+                tokens = batch.split()  # exactly the tokens, by construction
+                self.handle.write(batch + "\n")
+                n_sentences += _sentences_in_lines(batch)
+                n_tokens += len(tokens)
+            else:
+                self._write(batch)
+                tokens = chain.from_iterable(batch)
+                n_sentences += sum(
+                    -(-len(doc) // MAX_WORDS_IN_BATCH) or 1 for doc in batch
+                )
+                n_tokens += sum(map(len, batch))
+            counts.update(tokens)
         self.handle.close()
-        model.build_vocab_from_freq(counts, corpus_count=n_documents, update=update)
+        model.build_vocab_from_freq(counts, corpus_count=n_sentences, update=update)
         model.corpus_total_words = n_tokens
 
     def _batches(self, documents) -> Iterator[list[Sequence[str]]]:
@@ -452,17 +468,30 @@ class _TokenFile:
             self._write(batch)
         self.handle.close()
 
-    def _write(self, batch: list[Sequence[str]]) -> int:
-        """Write the lines of a batch of documents; return its number of tokens."""
-        n_tokens = sum(map(len, batch))
-        lines = [" ".join(doc) for doc in batch if doc]
-        if lines and self.faithful:
-            text = "\n".join(lines)
-            # Split back as gensim will: as many tokens, or some token has a
-            # space in it (or is empty) and the file cannot be used.
-            self.faithful = len(text.split()) == n_tokens
-            self.handle.write(text + "\n")
-        return n_tokens
+    def _write(self, batch: list[Sequence[str]]) -> None:
+        """Write the lines of a batch of token lists (while the file is usable)."""
+        if not self.faithful:
+            return
+        text = "\n".join(map(" ".join, batch))
+        # Split back as gensim will: as many tokens, or some token has
+        # whitespace in it (or is empty) and the file cannot be used.
+        self.faithful = len(text.split()) == sum(map(len, batch))
+        self.handle.write(text + "\n")
+
+
+def _sentences_in_lines(text: str) -> int:
+    """Count the sentences gensim makes of ``text``'s lines of tokens.
+
+    One per line, but gensim cuts a line of more than ``MAX_WORDS_IN_BATCH``
+    tokens into pieces of that many (as ``_SplitLongDocuments`` does), and
+    such a line has at least twice as many characters.
+    """
+    n_sentences = text.count("\n") + 1
+    if len(text) > 2 * MAX_WORDS_IN_BATCH:
+        for line in text.split("\n"):
+            if len(line) > 2 * MAX_WORDS_IN_BATCH:
+                n_sentences += max(len(line.split()) - 1, 0) // MAX_WORDS_IN_BATCH
+    return n_sentences
 
 
 @contextmanager

@@ -14,9 +14,9 @@ from gensim.test.utils import datapath
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skw2v import Word2VecVectorizer, _training
+from skw2v import LineCorpus, Word2VecVectorizer, _training
 from skw2v._cli import main
-from skw2v._text import build_tokenizer
+from skw2v._text import TokenStream, build_tokenizer
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ _FIT_IN_A_SUBPROCESS = textwrap.dedent(
     """
     import sys
     import numpy as np
-    from skw2v import Word2VecVectorizer, _training
+    from skw2v import LineCorpus, Word2VecVectorizer, _training
     from skw2v.datasets import load_movie_reviews
 
     X = load_movie_reviews().data[:1500]
@@ -272,7 +272,7 @@ def test_the_bounds_themselves_train_to_finite_vectors(name, value, small_corpus
 
 FAILING_LATER = """
 import sys
-from skw2v import Word2VecVectorizer, _training
+from skw2v import LineCorpus, Word2VecVectorizer, _training
 from skw2v._training import TRAINING_CONSTRAINTS, train_word2vec
 
 # Several threads would train from a token file, written in the counting pass;
@@ -324,14 +324,13 @@ def token_files(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
     written = []
-    original = _training._TokenFile._batches
+    original = _training._TokenFile.__init__
 
-    def batches(self, documents):
-        if self not in written:
-            written.append(self)
-        return original(self, documents)
+    def init(self, handle):
+        original(self, handle)
+        written.append(self)
 
-    monkeypatch.setattr(_training._TokenFile, "_batches", batches)
+    monkeypatch.setattr(_training._TokenFile, "__init__", init)
     return written
 
 
@@ -390,6 +389,66 @@ def test_the_token_file_is_removed_when_reading_the_corpus_fails(token_files, tm
     with pytest.raises(OSError, match="the disk went away"):
         Word2VecVectorizer(min_count=1, n_jobs=2).fit(Failing())
     assert len(token_files) == 1 and list(tmp_path.glob("skw2v-corpus-*")) == []
+
+
+def test_a_streamed_corpus_is_written_as_its_tokenizers_text(
+    small_corpus, token_files, tmp_path
+):
+    # A LineCorpus through the default tokenizer is written as the text the
+    # tokenizer computes, not as lists joined back: the same counting pass as
+    # one thread's (gensim's), and the same tokens when gensim reads the file.
+    X, _ = small_corpus
+    long_line = " ".join(X[:40] * 30)  # over 20,000 tokens: gensim cuts it
+    n_pieces = -(-len(build_tokenizer()(long_line)) // MAX_WORDS_IN_BATCH)
+    assert n_pieces == 3
+    path = tmp_path / "reviews.txt"
+    path.write_text("\n".join([*X, long_line, "?!", *X[:50]]), encoding="utf-8")
+    params = {"min_count": 2, "epochs": 1, "keep_model": True, "random_state": 0}
+    one = Word2VecVectorizer(**params).fit(LineCorpus(path))
+    two = Word2VecVectorizer(n_jobs=2, **params).fit(LineCorpus(path))
+    assert len(token_files) == 1 and token_files[0].faithful
+    assert two.wv_.index_to_key == one.wv_.index_to_key
+    assert two.wv_.expandos["count"].tolist() == one.wv_.expandos["count"].tolist()
+    assert two.model_.corpus_count == one.model_.corpus_count == len(X) + 51 + n_pieces
+    assert two.model_.corpus_total_words == one.model_.corpus_total_words
+
+
+def test_gensim_reads_the_tokens_back_from_the_token_file(tmp_path):
+    # Text that str.split and gensim's C++ reader could cut differently: Unicode
+    # and ASCII control whitespace, NUL, tabs, stray apostrophes, no word at all.
+    from gensim.models.word2vec_corpusfile import CythonLineSentence
+
+    documents = [
+        "Café\u00a0noir, l'été\u2003dernier",
+        "tab\there\x0bvt\x0cff\x1cfs\x85nel\u3000日本語です",
+        "a NUL\x00inside, 'quoted' isn't it''",
+        "?!",
+        "",
+        "ÉCOLE Straße İstanbul ǅemal",
+    ]
+    tokenizer = build_tokenizer()
+    stream = TokenStream(documents, tokenizer, characters=2**20)
+    model = Word2Vec(min_count=1)
+    with _training._TokenFile.for_training(stream, workers=2) as token_file:
+        token_file.count_into(model, stream, update=False)
+        lines = list(CythonLineSentence(token_file.path.encode()))
+        read_back = [[token.decode() for token in line] for line in lines]
+    expected = [tokens for tokens in tokenizer.batch(documents) if tokens]
+    assert read_back == expected  # gensim skips the lines without a token
+    assert model.corpus_count == len(documents)
+    assert model.corpus_total_words == sum(map(len, expected))
+
+
+def test_no_character_is_both_a_word_character_and_whitespace():
+    # Why the default tokenizer's text needs no check before gensim reads it:
+    # its tokens are runs of word characters and apostrophes, and no word
+    # character is whitespace for str.split or for gensim's C++ reader.
+    import re
+
+    word = re.compile(r"\w")
+    assert not [
+        c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and word.match(c)
+    ]
 
 
 @pytest.mark.parametrize("max_vocab_size", [None, 500])  # 500: gensim counts
