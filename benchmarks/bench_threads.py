@@ -18,7 +18,8 @@ Words per second count every training word of every epoch, over the whole
 ``--repeat`` runs, the contenders alternating so that background load hits
 them alike.
 
-    python benchmarks/bench_threads.py [--megabytes 60] [--epochs 3]
+    python benchmarks/bench_threads.py [--megabytes 60] [--epochs 3] [--repeat 2]
+        [--algorithms CBOW Skip-Gram] [--corpora LineCorpus list]
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=60)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--algorithms", nargs="+", choices=["CBOW", "Skip-Gram"], default=None
+    )
+    parser.add_argument(
+        "--corpora", nargs="+", choices=["LineCorpus", "list"], default=None
+    )
     args = parser.parse_args()
     paths = [
         ("n_jobs=1", 1, False),
@@ -85,7 +92,11 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         for name, sg in [("CBOW", 0), ("Skip-Gram", 1)]:
+            if name not in (args.algorithms or [name]):
+                continue
             for corpus_name, corpus in [("LineCorpus", stream), ("list", in_memory)]:
+                if corpus_name not in (args.corpora or [corpus_name]):
+                    continue
                 best: dict[str, float] = {}
                 for _ in range(args.repeat):
                     for label, n_jobs, from_file in paths:

@@ -209,7 +209,9 @@ class _BaseEmbeddingVectorizer(
             documents = check_documents(X)
             tokens = self._tokenizer().documents(documents)
             self._fit_vectors(tokens, partial=partial)
-            batches = [self._resolve(documents, tokens)]
+            # The tokens looked up, for the weights and for pooling, if any.
+            needed = self.weighting or transform or self.remove_components
+            batches = [self._resolve(documents, tokens)] if needed else []
         self._fit_weights(batches, partial=partial)
         width = self._n_features_out
         if self.remove_components >= width:

@@ -356,16 +356,27 @@ def _build_and_train(
     return n_initialized
 
 
+#: Threads from which a corpus held in memory trains from a token file.
+IN_MEMORY_FILE_MIN_THREADS = 3
+
+
 def _trains_from_file(documents: Iterable[Sequence[str]], workers: int) -> bool:
     """Tell whether training with ``workers`` threads goes faster from a file.
 
     gensim's ``corpus_iterable`` mode feeds its worker threads from a single
-    producer thread, which holds the GIL while it reads (and, for a stream,
-    tokenizes) the corpus; its ``corpus_file`` mode lets each worker read its
-    own part of a file, without the GIL. One thread trains from the corpus
-    itself, exactly as gensim does (``benchmarks/bench_threads.py`` measures
-    every path).
+    producer thread, which holds the GIL while it reads the corpus; its
+    ``corpus_file`` mode lets each worker read its own part of a file,
+    without the GIL, at the cost of writing the file in the counting pass.
+    Measured on 2 cores (``benchmarks/bench_threads.py``): a stream, which
+    the producer thread would also tokenize, trains faster from the file with
+    2 threads already; a list of token lists, which it only hands out, trains
+    faster without, so a list uses the file only from
+    ``IN_MEMORY_FILE_MIN_THREADS`` threads on, as the producer's share of the
+    work grows. One thread trains from the corpus itself, exactly as gensim
+    does.
     """
+    if isinstance(documents, list):
+        return workers >= IN_MEMORY_FILE_MIN_THREADS
     return workers > 1
 
 

@@ -79,12 +79,14 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         as in [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] (where results do
         not depend on it). None means 1, which together with an int
         ``random_state`` makes training reproducible; -1 means all CPUs.
-        With more than one thread, the pass that counts the words also writes
-        the tokens to a temporary file (in memory under ``/dev/shm`` when there
-        is room, on disk for a streamed corpus; removed afterwards), and each
-        thread trains on its own part of that file (gensim's ``corpus_file``
-        mode), which scales with the cores where gensim's single reading thread
-        would not. The order in which threads update the shared vectors then
+        With several threads on a streamed corpus (from 3 threads on a
+        list), the pass that counts the words also writes the tokens to a
+        temporary file (on disk for a stream, in memory under ``/dev/shm``
+        for a list when there is room; removed afterwards), and each thread
+        trains on its own part of that file (gensim's ``corpus_file`` mode),
+        which scales with the cores where gensim's single reading thread
+        would not; with 2 threads a list trains faster from that reading
+        thread. The order in which threads update the shared vectors
         varies from run to run, so vectors differ slightly between runs even
         with a fixed ``random_state``.
     random_state : int, RandomState instance or None, default=None

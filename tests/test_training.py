@@ -101,7 +101,7 @@ def test_multithreaded_training_works(small_corpus):
     assert vectorizer.n_jobs == 2
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])  # 2: trained from the token file
+@pytest.mark.parametrize("n_jobs", [1, 3])  # 3: trained from the token file
 def test_documents_longer_than_gensims_sentence_limit_are_fully_used(n_jobs):
     # "tail" occurs only past gensim's 10,000-word sentence limit.
     doc = ["head", "body"] * (MAX_WORDS_IN_BATCH // 2) + ["tail", "body"] * 50
@@ -346,8 +346,8 @@ def test_several_threads_train_from_a_token_file_then_remove_it(
     X, _ = small_corpus
     params = {"vector_size": 16, "min_count": 2, "sg": 1, "random_state": 0}
     one = Word2VecVectorizer(**params).fit(X)
-    two = Word2VecVectorizer(n_jobs=2, **params).fit(X)
-    (token_file,) = token_files  # one file, for the one fit with two threads
+    two = Word2VecVectorizer(n_jobs=3, **params).fit(X)
+    (token_file,) = token_files  # one file, for the one fit with three threads
     assert token_file.faithful and not Path(token_file.path).exists()
     assert list(tmp_path.glob("skw2v-corpus-*")) == []
     # The same counting pass: the same vocabulary and counts.
@@ -368,10 +368,26 @@ def test_several_threads_train_from_a_token_file_then_remove_it(
     assert agreement > 0.5
 
 
+def test_a_list_trains_from_a_file_from_three_threads_a_stream_from_two(
+    small_corpus, token_files, tmp_path
+):
+    # The fastest path measured on 2 cores (benchmarks/bench_threads.py).
+    X, _ = small_corpus
+    path = tmp_path / "reviews.txt"
+    path.write_text("\n".join(X[:300]), encoding="utf-8")
+    params = {"vector_size": 8, "min_count": 2, "epochs": 1}
+    Word2VecVectorizer(n_jobs=2, **params).fit(X[:300])
+    assert token_files == []
+    Word2VecVectorizer(n_jobs=2, **params).fit(LineCorpus(path))
+    assert len(token_files) == 1
+    Word2VecVectorizer(n_jobs=3, **params).fit(X[:300])
+    assert len(token_files) == 2
+
+
 def test_tokens_that_a_line_format_would_change_train_from_the_corpus(token_files):
     # Tokens with a space (or empty ones) would come back different from a file.
     documents = [["new york", "is", "big", ""], ["new york", "is", "old"]] * 50
-    vectorizer = Word2VecVectorizer(vector_size=8, min_count=1, n_jobs=2, sample=0)
+    vectorizer = Word2VecVectorizer(vector_size=8, min_count=1, n_jobs=3, sample=0)
     vectorizer.fit(documents)
     (token_file,) = token_files
     assert not token_file.faithful
@@ -458,14 +474,14 @@ def test_the_token_file_path_counts_the_same_vocabulary(
     X, _ = small_corpus
     params = {"min_count": 2, "max_vocab_size": max_vocab_size, "epochs": 1}
     one = Word2VecVectorizer(**params).fit(X)
-    two = Word2VecVectorizer(n_jobs=2, **params).fit(X)
+    two = Word2VecVectorizer(n_jobs=3, **params).fit(X)
     assert len(token_files) == 1
     assert two.wv_.index_to_key == one.wv_.index_to_key
     np.testing.assert_array_equal(
         two.wv_.expandos["sample_int"], one.wv_.expandos["sample_int"]
     )
     with pytest.raises(ValueError, match="Empty vocabulary.*3 training documents"):
-        Word2VecVectorizer(n_jobs=2).fit(["a rare sentence", "another one", ""])
+        Word2VecVectorizer(n_jobs=3).fit(["a rare sentence", "another one", ""])
 
 
 def test_n_jobs_none_trains_one_thread_inside_a_joblib_context(small_corpus):
