@@ -60,6 +60,14 @@ def worth_processes(shipped, documents: list, n_jobs: int) -> bool:
     return sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS + copied
 
 
+def physical_memory() -> int | None:
+    """Return this machine's physical memory in bytes, or None where unknown."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # not POSIX
+        return None
+
+
 def scratch_directory(n_bytes: int) -> str | None:
     """Pick a directory for a temporary file of ``n_bytes``: in RAM if room."""
     folder = os.environ.get("JOBLIB_TEMP_FOLDER", "/dev/shm")

@@ -20,6 +20,7 @@ from ._base import CHUNK_SIZE, STREAM_BATCH_CHARACTERS
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._loading import load_vectors
+from ._parallel import physical_memory
 from ._pooling import chunk_bounds, concatenate_rows, known_tokens
 from ._sharing import _SharedTableMixin
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, checked_batches
@@ -222,14 +223,39 @@ class EmbeddingSequencer(
             Word indices into ``embedding_matrix_``; 0 is padding.
         """
         check_is_fitted(self)
-        parts = []
+        parts, n_documents = [], 0
         for documents in checked_batches(X, STREAM_BATCH_CHARACTERS):
+            n_documents += len(documents)
+            self._check_fits_in_memory(n_documents)
             sequences = np.zeros((len(documents), self.max_length_), dtype=np.int64)
             sizes = np.fromiter(map(len, documents), np.int64, count=len(documents))
             for start, stop in chunk_bounds(sizes, CHUNK_SIZE):  # memory: one chunk
                 self._fill(documents[start:stop], sequences[start:stop])
             parts.append(sequences)
         return concatenate_rows(parts)
+
+    def _check_fits_in_memory(self, n_documents: int) -> None:
+        """Refuse an output larger than this machine's memory, before allocating it.
+
+        With ``max_length=None`` the longest training text sets the width of
+        every row, so one huge text would otherwise make ``transform``
+        allocate without bound.
+        """
+        n_bytes = n_documents * self.max_length_ * np.dtype(np.int64).itemsize
+        memory = physical_memory()
+        if memory is not None and n_bytes > memory:
+            raise MemoryError(
+                f"The index sequences of {n_documents:,} documents would take "
+                f"{n_bytes / 2**30:,.1f} GiB at max_length_={self.max_length_:,}, "
+                f"more than this machine's {memory / 2**30:,.1f} GiB of memory"
+                + (
+                    " (max_length=None: the longest training text sets it)"
+                    if self.max_length is None
+                    else ""
+                )
+                + ". Pass a smaller max_length (e.g. 512) to cut longer texts, "
+                "or transform fewer documents at a time."
+            )
 
     def _fill(self, documents: list, sequences: np.ndarray) -> None:
         """Write the index sequences of checked documents into ``sequences``."""

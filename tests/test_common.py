@@ -1,6 +1,7 @@
 """scikit-learn's own checks, then skw2v's text checks, on every public estimator."""
 
 import pytest
+from gensim.models import KeyedVectors
 from sklearn.utils import estimator_checks as sk_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -29,8 +30,21 @@ def _estimators():
             norm="l2",
         ),
         # In-memory vectors: no file, so no cache is written anywhere.
-        PretrainedEmbeddingVectorizer(vectors=pretrained.wv_),
+        PretrainedEmbeddingVectorizer(vectors=_Vectors.of(pretrained.wv_)),
     ]
+
+
+class _Vectors(KeyedVectors):
+    """KeyedVectors whose repr has no memory address, for stable test IDs."""
+
+    @classmethod
+    def of(cls, wv: KeyedVectors) -> "_Vectors":
+        vectors = cls(vector_size=wv.vector_size)
+        vectors.add_vectors(wv.index_to_key, wv.vectors)
+        return vectors
+
+    def __repr__(self) -> str:
+        return f"KeyedVectors({len(self)} words)"
 
 
 def _pretrained_vectorizer():

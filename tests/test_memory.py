@@ -147,6 +147,21 @@ def test_a_manifest_with_a_bad_count_is_rebuilt(small_corpus, tmp_path, training
     assert len(trainings) == 2 and not hasattr(refitted, "n_words_initialized_")
 
 
+def test_a_memory_that_cannot_be_written_trains_with_a_warning(
+    small_corpus, tmp_path, trainings
+):
+    # A directory under a regular file can be neither created nor written,
+    # even by root.
+    X, _ = small_corpus
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    expected = make(None).fit(X).wv_.vectors
+    with pytest.warns(UserWarning, match="Could not write to memory=.*a-file"):
+        vectorizer = make(blocker / "cache").fit(X)
+    np.testing.assert_array_equal(vectorizer.wv_.vectors, expected)
+    assert len(trainings) == 2 and blocker.read_text() == "not a directory"
+
+
 def test_a_grid_search_trains_once_per_fold_and_setting(
     small_corpus, tmp_path, trainings
 ):

@@ -95,6 +95,21 @@ def test_without_vectors_everything_is_random_and_max_length_learned(small_corpu
     assert seq.get_feature_names_out()[0] == "embeddingsequencer0"
 
 
+def test_one_huge_training_text_cannot_make_transform_allocate_without_bound():
+    # max_length=None: one text of 400,000 words sets the width of every row,
+    # so transforming enough short texts would need more than the machine has.
+    import os
+
+    text = "word " * 400_000
+    sequencer = EmbeddingSequencer(vector_size=4, random_state=0).fit([text, "a b"])
+    assert sequencer.max_length_ == 400_000
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    n_documents = memory // (400_000 * 8) + 1
+    with pytest.raises(MemoryError, match=r"GiB at max_length_=400,000.*max_length="):
+        sequencer.transform(["a b"] * n_documents)
+    assert sequencer.transform(["a b"] * 10).shape == (10, 400_000)  # fits
+
+
 def test_bad_input(polarity):
     with pytest.raises(InvalidParameterError, match="truncating"):
         EmbeddingSequencer(truncating="middle").fit(["a b"])
