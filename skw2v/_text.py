@@ -311,7 +311,7 @@ class _Tokenizer:
         """Return the tokens of raw documents as text, or None if they are not at hand.
 
         The text has one line per document, in which ``str.split`` finds the
-        document's tokens, separated by ASCII spaces only (the line format of
+        document's tokens, separated by runs of ASCII spaces (the line format of
         gensim's ``corpus_file``). Only a tokenizer that computes this text on
         its way to the tokens (``_DefaultTokenizer``) returns it.
         """
