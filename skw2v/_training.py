@@ -451,12 +451,9 @@ class _TokenFile:
                 n_sentences += _sentences_in_lines(batch)
                 n_tokens += len(tokens)
             else:
-                self._write(batch)
+                n_tokens += self._write(batch)
                 tokens = chain.from_iterable(batch)
-                n_sentences += sum(
-                    -(-len(doc) // MAX_WORDS_IN_BATCH) or 1 for doc in batch
-                )
-                n_tokens += sum(map(len, batch))
+                n_sentences += sum(_n_sentences(len(doc)) for doc in batch)
             counts.update(tokens)
         self.handle.close()
         model.build_vocab_from_freq(counts, corpus_count=n_sentences, update=update)
@@ -479,29 +476,43 @@ class _TokenFile:
             self._write(batch)
         self.handle.close()
 
-    def _write(self, batch: list[Sequence[str]]) -> None:
-        """Write the lines of a batch of token lists (while the file is usable)."""
-        if not self.faithful:
-            return
-        text = "\n".join(map(" ".join, batch))
-        # Split back as gensim will: as many tokens, or some token has
-        # whitespace in it (or is empty) and the file cannot be used.
-        self.faithful = len(text.split()) == sum(map(len, batch))
-        self.handle.write(text + "\n")
+    def _write(self, batch: list[Sequence[str]]) -> int:
+        """Write the lines of a batch of token lists (while the file is usable).
+
+        Returns the batch's number of tokens.
+        """
+        n_tokens = sum(map(len, batch))
+        if self.faithful:
+            text = "\n".join(map(" ".join, batch))
+            # Split back as gensim will: as many tokens, or some token has
+            # whitespace in it (or is empty) and the file cannot be used.
+            self.faithful = len(text.split()) == n_tokens
+            self.handle.write(text + "\n")
+        return n_tokens
+
+
+def _n_sentences(n_tokens: int) -> int:
+    """Count the sentences gensim makes of a document of ``n_tokens`` tokens.
+
+    gensim cuts a document of more than ``MAX_WORDS_IN_BATCH`` tokens into
+    pieces of that many (as ``_SplitLongDocuments`` does); an empty document
+    is a sentence too.
+    """
+    return max(n_tokens - 1, 0) // MAX_WORDS_IN_BATCH + 1
 
 
 def _sentences_in_lines(text: str) -> int:
     """Count the sentences gensim makes of ``text``'s lines of tokens.
 
-    One per line, but gensim cuts a line of more than ``MAX_WORDS_IN_BATCH``
-    tokens into pieces of that many (as ``_SplitLongDocuments`` does), and
-    such a line has at least twice as many characters.
+    One per line (``_n_sentences``), but a line of more than
+    ``MAX_WORDS_IN_BATCH`` tokens, which gensim cuts, has at least twice as
+    many characters: only such lines are split.
     """
     n_sentences = text.count("\n") + 1
     if len(text) > 2 * MAX_WORDS_IN_BATCH:
         for line in text.split("\n"):
             if len(line) > 2 * MAX_WORDS_IN_BATCH:
-                n_sentences += max(len(line.split()) - 1, 0) // MAX_WORDS_IN_BATCH
+                n_sentences += _n_sentences(len(line.split())) - 1
     return n_sentences
 
 
