@@ -26,18 +26,35 @@ import os
 import tempfile
 import time
 
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, make_pipeline
+
 from skw2v._demo import (
-    CURVE_SIZES,
     crossover,
     few_labels_curve,
     format_curve,
     glove_model,
     plot_curve,
     tfidf_model,
-    union_model,
     word2vec_model,
 )
 from skw2v.datasets import load_movie_reviews
+
+#: The learning curve's numbers of labels: the full range.
+CURVE_SIZES = (50, 100, 200, 500, 1000, 2000, 3000, 5000, "all")
+
+
+def union_model(**params):
+    """TF-IDF bigrams next to the frozen word2vec vectors (a ``FeatureUnion``)."""
+    vectors = word2vec_model(**params)
+
+    def make(texts: list):
+        union = FeatureUnion(
+            [("tfidf", tfidf_model()[0]), ("word2vec", vectors(texts)[0])]
+        )
+        return make_pipeline(union, LogisticRegression(max_iter=2000))
+
+    return make
 
 
 def main() -> None:

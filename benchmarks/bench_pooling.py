@@ -88,7 +88,9 @@ def measure(name: str, docs: list[str], wv, repeat: int) -> float:
         ("hand-written loop", ""): lambda: hand_written_loop(wv, docs),
         ("tokenize (regex findall)", ""): lambda: regex_tokenize(docs),
         ("tokenize (skw2v)", 1): lambda: serial._tokenizer().documents_flat(docs),
-        ("pool (tokens -> vectors)", 1): lambda: serial._pool_tokens(tokens, lengths),
+        ("pool (tokens -> vectors)", 1): lambda: serial._pool_resolved(
+            *serial._word_table().resolve(tokens, lengths)
+        ),
         ("transform in one process", 1): lambda: serial.transform(docs),
         (f"transform in {'2 processes' if large else 'one process'}", 2): (
             lambda: parallel.transform(docs)

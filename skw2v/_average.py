@@ -53,16 +53,21 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
 
     Examples
     --------
+    Pool the vectors a ``Word2VecVectorizer`` trained, with another setting:
+
     >>> import numpy as np
-    >>> from gensim.models import KeyedVectors
-    >>> from skw2v import AvgWord2VecTransformer
-    >>> wv = KeyedVectors(vector_size=2)
-    >>> wv.add_vectors(["good", "bad", "movie"], np.array([[1, 0], [-1, 0], [0, 1]]))
-    >>> pooler = AvgWord2VecTransformer(vectors=wv).fit(["good movie"])
-    >>> pooler.transform(["a good movie", "Bad, bad movie!"])
-    array([[ 0.5       ,  0.5       ],
-           [-0.6666667 ,  0.33333334]], dtype=float32)
-    >>> pooler.get_feature_names_out()
+    >>> from skw2v import AvgWord2VecTransformer, Word2VecVectorizer
+    >>> from skw2v.datasets import load_movie_reviews
+    >>> reviews = load_movie_reviews().data
+    >>> trained = Word2VecVectorizer(vector_size=20, random_state=0).fit(reviews)
+    >>> pooler = AvgWord2VecTransformer(vectors=trained, pooling="max").fit(reviews)
+    >>> pooler.wv_ is trained.wv_  # shared, not copied
+    True
+    >>> wv = pooler.wv_
+    >>> rows = pooler.transform(["a good movie", "Bad, bad movie!"])
+    >>> np.allclose(rows[1], np.maximum(wv["bad"], wv["movie"]))
+    True
+    >>> pooler.get_feature_names_out()[:2]
     array(['avgword2vectransformer0', 'avgword2vectransformer1'], dtype=object)
     """
 

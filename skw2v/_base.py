@@ -3,17 +3,15 @@
 A concrete vectorizer says where its word vectors come from, by implementing
 ``_fit_vectors(tokens)`` to set ``self.wv_``, and how tokens are found in them
 (``_word_table``). Everything else happens here, once: tokenizing
-(``_text.py``), resolving the tokens in the table (``_vectors.py``), learning
-the weights, pooling (``_pooling.py``), large batches in worker processes
-(``_parallel.py``) and sharing the table between copies (``_sharing.py``).
+(``_text.py``), resolving the tokens in the table (``_vectors.py``), the
+pooling step it holds (``_pooler.py``: weights, pooling, components, norm),
+large batches in worker processes (``_parallel.py``) and sharing the table
+between copies (``_sharing.py``).
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Iterator
-from functools import reduce
-from numbers import Integral, Real
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -24,20 +22,11 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import _fit_context
 from ._docstrings import fill_doc
 from ._parallel import pool_in_processes
-from ._pooling import (
-    POOLINGS,
-    WEIGHTINGS,
-    chunk_bounds,
-    concatenate_rows,
-    finish_rows,
-    pool_ids,
-    principal_components,
-    second_moment,
-    word_statistics,
-)
+from ._pooler import POOLING_CONSTRAINTS, Pooler
+from ._pooling import chunk_bounds, concatenate_rows
 from ._sharing import _SharedTableMixin
 from ._text import (
     TokenStream,
@@ -50,7 +39,7 @@ from ._text import (
     flatten,
     is_stream,
 )
-from ._training import C_INT_MAX, FLOAT32_MAX, N_JOBS_CONSTRAINT
+from ._training import N_JOBS_CONSTRAINT
 from ._vectors import WordTable
 from ._warnings import warn_user
 
@@ -100,11 +89,7 @@ class _BaseEmbeddingVectorizer(
     """Base class: text (or tokens) in, one pooled word-vector row per document out."""
 
     _parameter_constraints: dict = {
-        "pooling": [StrOptions(set(POOLINGS))],
-        "weighting": [StrOptions(set(WEIGHTINGS)), None],
-        "sif_a": [Interval(Real, 0, FLOAT32_MAX, closed="right")],
-        "remove_components": [Interval(Integral, 0, C_INT_MAX, closed="both")],
-        "norm": [StrOptions({"l2"}), None],
+        **POOLING_CONSTRAINTS,
         "n_jobs": N_JOBS_CONSTRAINT,
         **_TokenizerMixin._tokenizer_constraints,
     }
@@ -151,34 +136,8 @@ class _BaseEmbeddingVectorizer(
         tokens, lengths, _ = self._text_tokens(documents)
         return self._word_table().canonical(tokens, lengths)
 
-    def build_analyzer(self):
-        """Return the function that turns one raw document into its tokens.
-
-        Once the estimator is fitted, these are exactly the tokens it looks up
-        in its word vectors: with pretrained vectors, after phrases are joined
-        and casings resolved ("new york" may become "New_York"). Tokens the
-        vectors lack are kept, so that coverage can be checked; pooling skips
-        them. Before ``fit``, the tokens of the tokenizer alone.
-
-        Returns
-        -------
-        analyzer : callable
-            ``str -> list of str``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from gensim.models import KeyedVectors
-        >>> from skw2v import PretrainedEmbeddingVectorizer
-        >>> wv = KeyedVectors(vector_size=2)
-        >>> wv.add_vectors(["New_York", "is", "big"], np.eye(3)[:, :2])
-        >>> vectorizer = PretrainedEmbeddingVectorizer(vectors=wv, max_phrase_words=2)
-        >>> vectorizer.build_analyzer()("New York is BIG!")  # not fitted: tokens
-        ['new', 'york', 'is', 'big']
-        >>> vectorizer.fit(["x"]).build_analyzer()("New York is BIG!")
-        ['New_York', 'is', 'big']
-        """
-        tokenizer = self._tokenizer()
+    def _analyzer(self, tokenizer: Callable[[str], list[str]]):
+        # Once fitted: the tokens as the word table finds them.
         if not hasattr(self, "wv_"):
             return tokenizer
         table = self._word_table()
@@ -200,6 +159,7 @@ class _BaseEmbeddingVectorizer(
         statistics', then the pooling's when there are components to remove
         or rows to return.
         """
+        previous = self.__dict__.get("_pooler") if partial else None
         if is_stream(X):
             check_reiterable(X)
             tokens = TokenStream(X, self._tokenizer(), CHUNK_SIZE)
@@ -212,34 +172,29 @@ class _BaseEmbeddingVectorizer(
             # The tokens looked up, for the weights and for pooling, if any.
             needed = self.weighting or transform or self.remove_components
             batches = [self._resolve(documents, tokens)] if needed else []
-        self._fit_weights(batches, partial=partial)
-        width = self._n_features_out
-        if self.remove_components >= width:
-            raise ValueError(
-                f"remove_components={self.remove_components} would remove every "
-                f"direction of the {width}-dimensional output; use at most "
-                f"{width - 1} (or lower remove_components for a narrower output)."
-            )
-        self.components_ = np.zeros((0, width), dtype=np.float32)
-        if not (transform or self.remove_components):
-            return None
-        rows, gram, n_documents, n_without_known = [], 0.0, 0, 0
-        for tokens_, ids, lengths in batches:
-            pooled, n_empty = self._pool_resolved(tokens_, ids, lengths)
-            n_documents += len(lengths)
-            n_without_known += n_empty
-            if self.remove_components:
-                gram = gram + second_moment(pooled)
-            if transform:
-                rows.append(pooled)
-        if self.remove_components:
-            self.components_ = principal_components(gram, self.remove_components)
+        self._pooler = pooler = Pooler.of(self)
+        keep = self._keeps_statistics()
+        pooler.fit_weights(
+            batches,
+            len(self.wv_),
+            key_to_index=self.wv_.key_to_index if keep else None,
+            previous=None if previous is None else previous.statistics_,
+        )
+        n_documents = n_without_known = 0
+
+        def pooled() -> Iterator[np.ndarray]:
+            nonlocal n_documents, n_without_known
+            for resolved in batches:
+                rows, n_empty = self._pool_resolved(*resolved)
+                n_documents += len(rows)
+                n_without_known += n_empty
+                yield rows
+
+        rows = pooler.fit_components(pooled(), self._n_features_out, keep=transform)
         if not transform:
             return None
         _warn_no_known_word(n_without_known, n_documents)
-        return finish_rows(
-            concatenate_rows(rows), components=self.components_, norm=self.norm
-        )
+        return pooler.finish(concatenate_rows(rows))
 
     def _resolve(
         self, documents: list, token_docs: list | None = None
@@ -252,54 +207,6 @@ class _BaseEmbeddingVectorizer(
         """Tell whether the word statistics are kept, for ``partial_fit`` to add to."""
         return False
 
-    def _fit_weights(self, batches, *, partial: bool = False) -> None:
-        """Learn ``word_weights_`` (one per row of ``wv_``) from the training rows.
-
-        ``batches`` holds the resolved training documents (``_resolve``), in
-        one or several batches. With ``partial``, the statistics of earlier
-        calls, when kept, count too. Kept statistics also count the tokens
-        the vocabulary lacks, by token: a word that joins it in a later
-        ``partial_fit`` then weighs as if it had been counted from the start.
-        """
-        previous = self.__dict__.pop("_statistics", None)
-        if self.weighting is None:
-            self.word_weights_ = self.unseen_word_weight_ = None
-            return
-        n_words, keep = len(self.wv_), self._keeps_statistics()
-        statistics = reduce(
-            operator.add,
-            (
-                word_statistics(ids, lengths, n_words, tokens if keep else None)
-                for tokens, ids, lengths in batches
-            ),
-        )
-        if partial and previous is not None:
-            statistics = previous + statistics
-        if keep:  # words that joined the vocabulary bring their earlier counts
-            statistics = statistics.with_words_of(self.wv_.key_to_index)
-            self._statistics = statistics
-        learn = WEIGHTINGS[self.weighting]
-        self.word_weights_, self.unseen_word_weight_ = learn(
-            statistics, sif_a=self.sif_a
-        )
-
-    def _pool_tokens(
-        self,
-        tokens: list[str],
-        lengths: np.ndarray,
-        out: np.ndarray | None = None,
-        *,
-        lowercase: bool = False,
-    ) -> tuple[np.ndarray, int]:
-        """Pool tokens, before component removal and normalization.
-
-        ``lowercase`` says that every token is lowercase already. Returns the
-        rows (written to ``out``, zeros, when given) and how many documents had
-        no known word.
-        """
-        resolved = self._word_table().resolve(tokens, lengths, lowercase=lowercase)
-        return self._pool_resolved(*resolved, out=out)
-
     def _pool_resolved(
         self,
         tokens: list[str],
@@ -308,12 +215,7 @@ class _BaseEmbeddingVectorizer(
         out: np.ndarray | None = None,
     ) -> tuple[np.ndarray, int]:
         """Pool tokens already resolved to rows of ``wv_`` (see ``WordTable``)."""
-        ids, vectors, weights = self._word_table().pooling_table(
-            tokens, ids, self.word_weights_, self.unseen_word_weight_
-        )
-        return pool_ids(
-            ids, lengths, vectors, pooling=self.pooling, weights=weights, out=out
-        )
+        return self._pooler.pool(self._word_table(), tokens, ids, lengths, out=out)
 
     def _pool_documents(
         self, documents: list, out: np.ndarray | None = None
@@ -329,11 +231,8 @@ class _BaseEmbeddingVectorizer(
             out = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
         n_without_known = 0
         for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
-            tokens, lengths, lowercase = self._text_tokens(documents[start:stop])
-            pooled = self._pool_tokens(
-                tokens, lengths, out[start:stop], lowercase=lowercase
-            )
-            n_without_known += pooled[1]
+            resolved = self._resolve(documents[start:stop])
+            n_without_known += self._pool_resolved(*resolved, out=out[start:stop])[1]
         return out, n_without_known
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -388,7 +287,7 @@ class _BaseEmbeddingVectorizer(
         pooled = concatenate_rows([rows for rows, _ in parts])
         n_without_known = sum(n_empty for _, n_empty in parts)
         _warn_no_known_word(n_without_known, len(pooled))
-        return finish_rows(pooled, components=self.components_, norm=self.norm)
+        return self._pooler.finish(pooled)
 
     def _pool_batch(self, documents: list) -> tuple[np.ndarray, int]:
         """Pool checked documents, in ``n_jobs`` processes when they pay."""
@@ -401,4 +300,21 @@ class _BaseEmbeddingVectorizer(
     @property
     def _n_features_out(self) -> int:
         """Width of the output, used by ``get_feature_names_out``."""
-        return self.wv_.vector_size * POOLINGS[self.pooling].width
+        return self._pooler.width(self.wv_.vector_size)
+
+    # -- what the pooling step learned --------------------------------------------
+
+    @property
+    def word_weights_(self) -> np.ndarray | None:
+        """The weight of each word of ``wv_``, or None (see the class)."""
+        return self._pooler.word_weights_
+
+    @property
+    def unseen_word_weight_(self) -> float | None:
+        """The weight of a word built from subwords, or None (see the class)."""
+        return self._pooler.unseen_word_weight_
+
+    @property
+    def components_(self) -> np.ndarray:
+        """The directions removed from every output row (see the class)."""
+        return self._pooler.components_

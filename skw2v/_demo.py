@@ -23,16 +23,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
-from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from ._pretrained import PretrainedEmbeddingVectorizer
 from ._word2vec import Word2VecVectorizer
 from .datasets import load_glove_50d, load_movie_reviews
 
 NEIGHBOUR_WORDS = ("good", "bad", "funny", "boring", "actor")
-
-#: The learning curve's numbers of labels: the benchmark's full range.
-CURVE_SIZES = (50, 100, 200, 500, 1000, 2000, 3000, 5000, "all")
 
 #: Skip-Gram settings of the curve's trained vectors (fixed, not searched).
 CURVE_WORD2VEC = {
@@ -78,21 +75,6 @@ def word2vec_model(**params) -> ModelFactory:
 
     def make(texts: list) -> Pipeline:
         return make_pipeline(_frozen_word2vec(texts, **params), _classifier())
-
-    return make
-
-
-def union_model(**params) -> ModelFactory:
-    """TF-IDF bigrams next to the frozen word2vec vectors (a ``FeatureUnion``)."""
-
-    def make(texts: list) -> Pipeline:
-        union = FeatureUnion(
-            [
-                ("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
-                ("word2vec", _frozen_word2vec(texts, **params)),
-            ]
-        )
-        return make_pipeline(union, _classifier())
 
     return make
 
@@ -245,14 +227,12 @@ def plot_curve(scores, path: str | os.PathLike, *, title: str = "") -> Path | No
 
     Returns the path written, or None when matplotlib is not installed.
     """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    try:  # a Figure of its own: no pyplot, so no change to the user's backend
+        import matplotlib.figure
     except ImportError:
         return None
-    figure, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    figure = matplotlib.figure.Figure(figsize=(6.4, 4.0), dpi=100)
+    ax = figure.subplots()
     for name, group in scores.groupby("model", sort=False):
         x, mean, std = group["n_labels"], group["mean"], group["std"].fillna(0)
         ax.plot(x, mean, marker="o", label=name)
@@ -266,7 +246,6 @@ def plot_curve(scores, path: str | os.PathLike, *, title: str = "") -> Path | No
     figure.tight_layout()
     path = Path(path)
     figure.savefig(path)
-    plt.close(figure)
     return path
 
 

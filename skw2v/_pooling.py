@@ -19,8 +19,8 @@ Documents arrive as one flat list of tokens and each document's count (see
 Pooling and weighting modes are registries: ``POOLINGS`` maps a pooling
 name to its output width and the function that fills a chunk's rows,
 ``WEIGHTINGS`` a weighting name to the function that learns the word
-weights. A new mode is one entry; an unknown name is a ``KeyError``, never
-another mode.
+weights and the parameters it takes. A new mode is one entry; an unknown
+name is a ``KeyError``, never another mode.
 """
 
 from __future__ import annotations
@@ -405,7 +405,7 @@ def sif_weights(
     return (a / (a + probability)).astype(np.float32)
 
 
-def _tfidf(stats: WordStatistics, *, sif_a: float) -> tuple[np.ndarray, float]:
+def _tfidf(stats: WordStatistics) -> tuple[np.ndarray, float]:
     # A word absent from the training documents (df = 0) weighs the most.
     unseen = idf_weights(np.zeros(1), stats.n_documents)[0]
     return idf_weights(stats.document_frequency, stats.n_documents), unseen
@@ -420,12 +420,23 @@ def _sif(stats: WordStatistics, *, sif_a: float) -> tuple[np.ndarray, float]:
     return weights, np.float32(1.0)
 
 
-#: Weighting modes by name: ``learn(stats, sif_a=...)`` returns the weight of
-#: every word of the table, and the weight of a word outside it (a fastText
-#: word built from subwords).
-WEIGHTINGS: dict[str, Callable[..., tuple[np.ndarray, float]]] = {
-    "tfidf": _tfidf,
-    "sif": _sif,
+@dataclass(frozen=True)
+class Weighting:
+    """A weighting mode: what learns the word weights, and the options it takes.
+
+    ``learn(stats, **options)`` returns the weight of every word of the table
+    and the weight of a word outside it (a fastText word built from subwords);
+    ``parameters`` names the estimator parameters passed as ``options``.
+    """
+
+    learn: Callable[..., tuple[np.ndarray, float]]
+    parameters: tuple[str, ...] = ()
+
+
+#: Weighting modes by name.
+WEIGHTINGS: dict[str, Weighting] = {
+    "tfidf": Weighting(_tfidf),
+    "sif": Weighting(_sif, ("sif_a",)),
 }
 
 

@@ -540,7 +540,7 @@ class _TokenizerMixin:
 
     Provides the tokenizer of the ``lowercase``, ``token_pattern`` and
     ``tokenizer`` parameters, their constraints in ``_tokenizer_constraints``,
-    and ``_tokenize(X)``: validate the input, then tokenize each document.
+    and ``build_analyzer``.
     """
 
     _tokenizer_constraints: dict = {
@@ -556,16 +556,15 @@ class _TokenizerMixin:
             tokenizer=self.tokenizer,
         )
 
-    def _tokenize(self, X, *, allow_empty: bool = False) -> list:
-        """Validate ``X`` and return one list of tokens per document."""
-        return self._tokenizer().documents(check_documents(X, allow_empty=allow_empty))
-
     def build_analyzer(self) -> Callable[[str], list[str]]:
         """Return the function that turns one raw document into its tokens.
 
-        These are the tokens the estimator looks up: ``build_analyzer()(text)``
-        shows how a text is tokenized, e.g. to check coverage or debug a
-        ``token_pattern``.
+        These are exactly the tokens the estimator looks up, e.g. to check
+        coverage or debug a ``token_pattern``. Once a vectorizer is fitted,
+        they are its word table's: with pretrained vectors, after phrases are
+        joined and casings resolved ("new york" may become "New_York"). Tokens
+        the vectors lack are kept, so that coverage can be checked; pooling
+        skips them. Before ``fit``, the tokens of the tokenizer alone.
 
         Returns
         -------
@@ -574,11 +573,22 @@ class _TokenizerMixin:
 
         Examples
         --------
-        >>> from skw2v import EmbeddingSequencer
-        >>> EmbeddingSequencer().build_analyzer()("Don't panic, it's new_york!")
-        ["don't", 'panic', "it's", 'new_york']
+        >>> import numpy as np
+        >>> from gensim.models import KeyedVectors
+        >>> from skw2v import PretrainedEmbeddingVectorizer
+        >>> wv = KeyedVectors(vector_size=2)
+        >>> wv.add_vectors(["New_York", "is", "big"], np.eye(3)[:, :2])
+        >>> vectorizer = PretrainedEmbeddingVectorizer(vectors=wv, max_phrase_words=2)
+        >>> vectorizer.build_analyzer()("New York is BIG!")  # not fitted: tokens
+        ['new', 'york', 'is', 'big']
+        >>> vectorizer.fit(["x"]).build_analyzer()("New York is BIG!")
+        ['New_York', 'is', 'big']
         """
-        return self._tokenizer()
+        return self._analyzer(self._tokenizer())
+
+    def _analyzer(self, tokenizer: _Tokenizer) -> Callable[[str], list[str]]:
+        """Return the analyzer made of ``tokenizer``: by default, itself."""
+        return tokenizer
 
 
 def flatten(token_docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray]:

@@ -353,7 +353,8 @@ class WordTable:
             return ids, self.wv.vectors, weights
         missing = np.flatnonzero(ids < 0)
         missing_tokens = list(map(tokens.__getitem__, missing.tolist()))
-        extra_words, extra_vectors = self._subword_rows(sorted(set(missing_tokens)))
+        extra_words = sorted(set(missing_tokens))
+        extra_vectors = self._subword_vectors(extra_words)
         # The batch's table: its known rows, in row order, then the extra rows.
         rows, ids = np.unique(ids, return_inverse=True)
         ids = ids.astype(np.int64) - int(rows[0] < 0) if len(rows) else ids
@@ -361,22 +362,16 @@ class WordTable:
         extra = {word: len(rows) + i for i, word in enumerate(extra_words)}
         if extra:
             ids[missing] = token_ids(missing_tokens, extra)
-        vectors = np.concatenate(
-            [
-                self.wv.vectors[rows],
-                np.asarray(extra_vectors, np.float32).reshape(-1, self.wv.vector_size),
-            ]
-        )
+        vectors = np.concatenate([self.wv.vectors[rows], extra_vectors])
         if weights is not None:
             unseen = np.full(len(extra_words), unseen_weight, np.float32)
             weights = np.concatenate([weights[rows], unseen])
         return ids, vectors, weights
 
-    def _subword_rows(self, unknown: list[str]) -> tuple[list[str], np.ndarray]:
-        """Vectors built from subword n-grams for words the table lacks."""
-        rows = [self.wv.get_vector(word) for word in unknown]
-        vectors = np.array(rows, dtype=np.float32)
-        return unknown, vectors.reshape(len(unknown), self.wv.vector_size)
+    def _subword_vectors(self, words: list[str]) -> np.ndarray:
+        """Return the vectors built from subword n-grams for words the table lacks."""
+        vectors = np.array([self.wv.get_vector(word) for word in words], np.float32)
+        return vectors.reshape(len(words), self.wv.vector_size)
 
     # -- words -> rows ---------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -120,6 +121,33 @@ def test_plot_curve(curve, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # not installed
     assert plot_curve(curve, tmp_path / "none.png") is None
     assert not (tmp_path / "none.png").exists()
+
+
+_PLOT_IN_A_NOTEBOOK = """
+import sys
+import matplotlib
+import pandas as pd
+from skw2v._demo import plot_curve
+
+matplotlib.use("svg")  # the backend a user chose
+curve = pd.read_pickle(sys.argv[1])
+plot_curve(curve, sys.argv[2])
+print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
+"""
+
+
+def test_plot_curve_keeps_the_users_backend(curve, tmp_path):
+    pytest.importorskip("matplotlib")
+    curve.to_pickle(tmp_path / "curve.pkl")
+    out = subprocess.run(
+        [sys.executable, "-c", _PLOT_IN_A_NOTEBOOK, tmp_path / "curve.pkl", "c.png"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["svg", "False"]
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")

@@ -139,8 +139,8 @@ def test_extra_lookup_rows_weigh_as_unseen_words(toy_vectors):
     class UnknownRowTable(WordTable):
         has_subwords = True
 
-        def _subword_rows(self, tokens):
-            return ["great"], np.array([[3.0, 0.0]], np.float32)
+        def _subword_vectors(self, words):
+            return np.array([[3.0, 0.0]] * len(words), np.float32)
 
     class WithUnknownRow(AvgWord2VecTransformer):
         def _word_table(self):
