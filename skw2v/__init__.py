@@ -14,6 +14,7 @@ The public API:
   line, for corpora larger than memory;
 - [`load_vectors`][skw2v.load_vectors] loads pretrained vectors once per process
   (word2vec, GloVe, fastText, gensim files), memory-mapped from a cache afterwards;
+  [`clear_registry`][skw2v.clear_registry] forgets the tables loaded;
 - ``skw2v.datasets`` holds the bundled movie-review data and GloVe vectors;
 - [`skw2v.evaluation`][skw2v.evaluation] scores word vectors on word similarity and
   analogies, and makes label-free scorers for ``GridSearchCV``.
@@ -25,7 +26,7 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 
 from ._average import AvgWord2VecTransformer
 from ._corpus import LineCorpus
-from ._loading import load_vectors
+from ._loading import clear_registry, load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
 from ._sequences import EmbeddingSequencer
 from ._word2vec import Word2VecVectorizer
@@ -39,5 +40,6 @@ __all__ = [
     "PretrainedEmbeddingVectorizer",
     "Word2VecVectorizer",
     "__version__",
+    "clear_registry",
     "load_vectors",
 ]

@@ -2,7 +2,9 @@
 
 Every subcommand prints a readable table, or JSON with ``--json``. Exit codes:
 0 on success, 1 when the user's files or words are the problem (reported as one
-line on stderr, without a traceback), 2 for a usage error (argparse's code).
+line on stderr, without a traceback), 2 for a usage error (argparse's code),
+3 for an unexpected failure: a bug in skw2v, reported as such, with its
+traceback under ``--debug``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import inspect
 import json
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +29,7 @@ from ._training import (
 )
 from ._word2vec import Word2VecVectorizer
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 #: Output format of ``train``, from the output file's extension.
 FORMAT_BY_SUFFIX = {
@@ -405,11 +408,17 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="skw2v",
         description="word2vec sentence vectors for scikit-learn.",
         epilog="Exit codes: 0 success, 1 error in the input files or words, "
-        "2 invalid command line.",
+        "2 invalid command line, 3 a bug in skw2v (--debug shows its traceback).",
     )
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"skw2v {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="print the traceback of a failure (before the command: skw2v --debug "
+        "COMMAND ...)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     vectors = _vectors_options()
@@ -594,21 +603,37 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             args.run(args)
-    except CommandError as exc:
-        message = str(exc)
-    except (OSError, ValueError) as exc:  # missing or malformed files, mostly
-        message = str(exc)
-    except MemoryError:
-        message = "not enough memory (the file may announce more than it holds)"
     except KeyboardInterrupt:
         _say("skw2v: interrupted")
         return 130
-    except Exception as exc:  # anything else: still one line, never a traceback
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    except Exception as exc:
+        return _report(args, exc)
+    return EXIT_OK
+
+
+def _report(args, exc: Exception) -> int:
+    """Report a failure as one line on stderr (and its traceback with --debug).
+
+    Returns the exit code: ``EXIT_ERROR`` for what is wrong with the user's
+    files or words, ``EXIT_BUG`` for anything else.
+    """
+    if args.debug:
+        traceback.print_exception(exc)
+    code = EXIT_ERROR
+    if isinstance(exc, (CommandError, OSError, ValueError)):
+        message = str(exc)
+    elif isinstance(exc, MemoryError):
+        message = "not enough memory (the file may announce more than it holds)"
     else:
-        return EXIT_OK
+        code = EXIT_BUG
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        hint = "" if args.debug else "; run again with --debug for the traceback"
+        message = (
+            f"internal error, a bug in skw2v ({what}); please report it with the "
+            f"command that caused it{hint}"
+        )
     _say(f"skw2v {args.command}: error: {' '.join(message.split())}")
-    return EXIT_ERROR
+    return code
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):

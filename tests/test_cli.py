@@ -51,7 +51,7 @@ def assert_one_line_error(code, err, expected_code, fragment):
     lines = err.strip().splitlines()
     assert "Traceback" not in err
     assert fragment in lines[-1]
-    if expected_code == 1:
+    if expected_code in (1, 3):
         assert len(lines) == 1
 
 
@@ -345,7 +345,7 @@ def test_version(capsys):
     assert code == 0 and out.startswith("skw2v 0.")
 
 
-def test_any_unexpected_error_is_one_line(lee_vectors, capsys, monkeypatch):
+def test_an_unexpected_error_is_reported_as_a_bug(lee_vectors, capsys, monkeypatch):
     import skw2v._cli
 
     def failing(args):
@@ -353,7 +353,19 @@ def test_any_unexpected_error_is_one_line(lee_vectors, capsys, monkeypatch):
 
     monkeypatch.setattr(skw2v._cli, "_load", failing)
     code, _, err = run(capsys, "info", lee_vectors)
-    assert_one_line_error(code, err, 1, "RuntimeError: something unexpected")
+    assert_one_line_error(
+        code, err, 3, "bug in skw2v (RuntimeError: something unexpected)"
+    )
+    assert "--debug for the traceback" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--debug", "info", lee_vectors)
+    assert code == 3 and "Traceback (most recent call last)" in err
+    assert 'raise RuntimeError("something' in err and "--debug for" not in err
+
+
+def test_debug_shows_the_traceback_of_a_users_error(tmp_path, capsys):
+    code, _, err = run(capsys, "--debug", "info", tmp_path / "missing.bin")
+    assert code == 1 and "Traceback" in err and "FileNotFoundError" in err
+    assert err.strip().splitlines()[-1].startswith("skw2v info: error: Word-vector")
 
 
 def test_cache_into_an_unusable_directory_fails(lee_vectors, tmp_path, capsys):
