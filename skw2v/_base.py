@@ -148,6 +148,21 @@ class _BaseEmbeddingVectorizer(
 
         return analyze
 
+    # -- pickling -------------------------------------------------------------------
+
+    def __getstate__(self):
+        # The pooling step travels as a dict of its attributes, so that a skops
+        # file names no type beyond the estimator and its table.
+        state = super().__getstate__()
+        if isinstance(state.get("_pooler"), Pooler):
+            state["_pooler"] = dict(vars(state["_pooler"]))
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("_pooler"), dict):
+            state = {**state, "_pooler": Pooler.from_attributes(state["_pooler"])}
+        super().__setstate__(state)
+
     # -- fit / transform --------------------------------------------------------------
 
     def _fit(self, X, *, transform: bool = False, partial: bool = False):

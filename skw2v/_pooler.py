@@ -86,6 +86,13 @@ class Pooler:
         """Return a new step with the pooling parameters of ``estimator``."""
         return cls(**{name: getattr(estimator, name) for name in POOLING_CONSTRAINTS})
 
+    @classmethod
+    def from_attributes(cls, attributes: Mapping) -> Pooler:
+        """Return the step whose attributes (``vars``) are ``attributes``."""
+        pooler = cls.__new__(cls)
+        vars(pooler).update(attributes)
+        return pooler
+
     def width(self, vector_size: int) -> int:
         """Return the width of a pooled row over vectors of ``vector_size``."""
         return vector_size * POOLINGS[self.pooling].width

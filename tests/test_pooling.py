@@ -7,6 +7,7 @@ from math import log
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
+from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skw2v._base
@@ -310,7 +311,7 @@ def test_chunk_sizes_and_jobs_do_not_change_the_rows(
         monkeypatch.setattr(skw2v._pooling, "FLOATS_PER_CHUNK", 20 * 2000)
         monkeypatch.setattr(skw2v._base, "CHUNK_SIZE", 5000)  # ~70 chunks
         small_chunks = pooler.transform(X)
-        tokenized = pooler.transform(pooler._tokenize(X))
+        tokenized = pooler.transform(list(map(clone(pooler).build_analyzer(), X)))
     np.testing.assert_array_equal(one, fitted)
     np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(one, small_chunks)

@@ -28,7 +28,8 @@ def test_matches_pooling_over_the_loaded_table(vec_file, small_corpus, polarity)
 def test_coverage_counts_real_reviews(vec_file, reviews, polarity):
     vectorizer = PretrainedEmbeddingVectorizer(vectors=vec_file).fit(reviews.data[:5])
     report = vectorizer.coverage(reviews.data[:2000], n_missing=5)
-    tokens = [t for doc in vectorizer._tokenize(reviews.data[:2000]) for t in doc]
+    analyze = PretrainedEmbeddingVectorizer().build_analyzer()  # the tokenizer alone
+    tokens = [t for doc in reviews.data[:2000] for t in analyze(doc)]
     found = sum(t in polarity.key_to_index for t in tokens)
     assert report["n_tokens"] == len(tokens) and report["n_found"] == found
     assert 0.5 < report["share_found"] < 1

@@ -90,7 +90,7 @@ def test_without_vectors_everything_is_random_and_max_length_learned(small_corpu
     X, _ = small_corpus
     seq = EmbeddingSequencer(vector_size=8, random_state=0).fit(X)
     assert seq.coverage_["n_found"] == 0 and seq.embedding_matrix_.shape[1] == 8
-    assert seq.max_length_ == max(len(t) for t in seq._tokenize(X))
+    assert seq.max_length_ == max(map(len, map(seq.build_analyzer(), X)))
     assert seq.transform(X).shape == (len(X), seq.max_length_)
     assert seq.get_feature_names_out()[0] == "embeddingsequencer0"
 

@@ -203,7 +203,7 @@ def review_phrases(reviews):
     Every third phrase is stored capitalized ("Special_Effects"), as cased
     vectors do; lowercase tokens reach those only through their casing.
     """
-    docs = PretrainedEmbeddingVectorizer()._tokenize(reviews.data)
+    docs = list(map(PretrainedEmbeddingVectorizer().build_analyzer(), reviews.data))
     grams = {}
     for n, top in [(2, 300), (3, 100)]:
         counts = Counter(
