@@ -29,7 +29,7 @@ from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 __all__ = [
@@ -190,8 +190,15 @@ def check_in_grid_search(estimator) -> None:
     step = pipe.steps[0][0]
     search = GridSearchCV(pipe, {f"{step}__norm": [None, "l2"]}, cv=2)
     search.fit(X, y)
-    assert len(search.cv_results_["mean_test_score"]) == 2
-    assert search.best_params_[f"{step}__norm"] in (None, "l2")
+    results = search.cv_results_
+    scores = results["mean_test_score"]
+    # Each candidate scores as it does alone: the search set its parameter.
+    for params, score in zip(results["params"], scores, strict=True):
+        alone = cross_val_score(clone(pipe).set_params(**params), X, y, cv=2)
+        np.testing.assert_allclose(score, alone.mean(), err_msg=str(params))
+    rows = search.best_estimator_[0].transform(X[:3])
+    unit = np.allclose(np.linalg.norm(rows, axis=1), 1)
+    assert unit == (search.best_params_[f"{step}__norm"] == "l2"), rows
     assert search.predict(X[:3]).shape == (3,)
 
 
