@@ -238,21 +238,16 @@ def plot_embeddings(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from gensim.models import KeyedVectors
+    >>> from skw2v.datasets import load_glove_50d
     >>> from skw2v.plotting import plot_embeddings
-    >>> wv = KeyedVectors(vector_size=3)
-    >>> wv.add_vectors(
-    ...     ["good", "great", "bad", "awful"],
-    ...     np.array([[1, 0.9, 0], [0.9, 1, 0.1], [-1, 0, 0.8], [-0.9, 0.1, 1]]),
-    ... )
-    >>> ax = plot_embeddings(
-    ...     wv, ["good", "great", "bad", "awful"], groups=["pos", "pos", "neg", "neg"]
-    ... )
+    >>> glove = load_glove_50d(data_home=getfixture("tmp_path"), cache_dir=False)
+    >>> words = ["good", "great", "bad", "awful", "paris", "london"]
+    >>> groups = ["positive"] * 2 + ["negative"] * 2 + ["city"] * 2
+    >>> ax = plot_embeddings(glove.vectors, words, groups=groups)
     >>> [text.get_text() for text in ax.texts]
-    ['good', 'great', 'bad', 'awful']
+    ['good', 'great', 'bad', 'awful', 'paris', 'london']
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['pos', 'neg']
+    ['positive', 'negative', 'city']
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
     """
