@@ -122,7 +122,7 @@ def test_verbose_reports_every_epoch(small_corpus, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were absent
     Word2VecVectorizer(vector_size=8, epochs=2, verbose=1).fit(X[:50])
     err = capsys.readouterr().err
-    assert "epoch 1/2" in err and "epoch 2/2" in err
+    assert "[Word2VecVectorizer] epoch 1/2" in err and "epoch 2/2" in err
     Word2VecVectorizer(vector_size=8, epochs=2).fit(X[:50])
     assert capsys.readouterr().err == ""  # silent by default
 
