@@ -160,7 +160,7 @@ def _build_and_train(
 
     With several worker threads, the counting pass also writes the tokens to
     a temporary file, and gensim trains from that file (``corpus_file``)
-    when that is faster (``_trains_from_file``).
+    when that is faster (``_token_file._trains_from_file``).
     """
     documents = _training_corpus(corpus)
     n_before = len(model.wv) if update else 0
