@@ -38,18 +38,18 @@ from pathlib import Path
 
 from bench_streaming import write_corpus
 
-import skw2v._training
+import skw2v._token_file
 from skw2v import LineCorpus, Word2VecVectorizer
 from skw2v._text import build_tokenizer
 
 #: What decides the path, as the package has it.
-FROM_FILE = skw2v._training._trains_from_file
+FROM_FILE = skw2v._token_file._trains_from_file
 
 
 def fit(corpus, *, sg: int, epochs: int, n_jobs: int, from_file: bool):
     """Fit with ``n_jobs`` threads; return the seconds of the fit and of
     gensim's training alone, and the words trained."""
-    skw2v._training._trains_from_file = lambda documents, workers: from_file
+    skw2v._token_file._trains_from_file = lambda documents, workers: from_file
     try:
         vectorizer = Word2VecVectorizer(
             sg=sg, epochs=epochs, n_jobs=n_jobs, random_state=0, keep_model=True
@@ -58,7 +58,7 @@ def fit(corpus, *, sg: int, epochs: int, n_jobs: int, from_file: bool):
         vectorizer.fit(corpus)
         seconds = time.perf_counter() - started
     finally:
-        skw2v._training._trains_from_file = FROM_FILE
+        skw2v._token_file._trains_from_file = FROM_FILE
     model = vectorizer.model_
     return seconds, model.total_train_time, model.corpus_total_words * epochs
 

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import _fit_context
 from ._docstrings import fill_doc
+from ._models import N_JOBS_CONSTRAINT
 from ._parallel import pool_in_processes
 from ._pooler import POOLING_CONSTRAINTS, Pooler
 from ._pooling import chunk_bounds, concatenate_rows
@@ -39,7 +40,6 @@ from ._text import (
     flatten,
     is_stream,
 )
-from ._training import N_JOBS_CONSTRAINT
 from ._vectors import WordTable
 from ._warnings import warn_user
 

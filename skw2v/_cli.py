@@ -19,14 +19,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from ._base import CHUNK_SIZE
 from ._corpus import LineCorpus
-from ._text import TokenStream, build_tokenizer
-from ._training import (
-    TRAINING_CONSTRAINTS,
-    check_training_parameters,
-    train_word2vec,
-)
+from ._models import WORD2VEC
 from ._word2vec import Word2VecVectorizer
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -155,7 +149,6 @@ def _run_train(args) -> None:
         raise CommandError(f"output directory {str(out.parent)!r} does not exist")
     corpus = LineCorpus(args.corpus)
     params = {
-        **TRAIN_DEFAULTS,
         "vector_size": args.vector_size,
         "window": args.window,
         "min_count": args.min_count,
@@ -167,7 +160,11 @@ def _run_train(args) -> None:
         "n_jobs": args.workers,
         "random_state": args.seed,
     }
-    check_training_parameters(params, caller="skw2v train")
+    # Refused before anything is said or trained, in the command's name.
+    WORD2VEC.check({**TRAIN_DEFAULTS, **params}, caller="skw2v train")
+    vectorizer = Word2VecVectorizer(
+        **params, lowercase=not args.keep_case, verbose=0 if args.quiet else 1
+    )
     if not args.quiet:
         _say(
             f"Training {'Skip-Gram' if args.sg else 'CBOW'} word2vec on "
@@ -177,15 +174,7 @@ def _run_train(args) -> None:
         )
     started = time.perf_counter()
     # The corpus streams from disk, straight into training.
-    tokens = TokenStream(
-        corpus, build_tokenizer(lowercase=not args.keep_case), CHUNK_SIZE
-    )
-    model, _ = train_word2vec(
-        tokens,
-        **{name: params[name] for name in TRAINING_CONSTRAINTS},
-        verbose=0 if args.quiet else 1,
-    )
-    wv = model.wv
+    wv = vectorizer.fit(corpus).wv_
     if fmt == "gensim":
         wv.save(str(out))
     else:

@@ -3,7 +3,7 @@
 A grid search retrains word2vec for every candidate and fold, even when the
 candidates differ only in how the vectors are pooled. With ``memory`` the
 trained vectors are stored in a cache entry keyed by everything that changes
-training: the hyperparameters, the seed, the training tokens (so the
+training: the model, its hyperparameters, the seed, the training tokens (so the
 tokenizer and the fold) and the ``init_vectors``. A later fit with the same
 key maps the entry instead of training.
 
@@ -36,6 +36,7 @@ from ._loading import (
     _write_entry,
     file_fingerprint,
 )
+from ._models import ModelSpec
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
 
@@ -96,6 +97,7 @@ def _vectors_fingerprint(vectors) -> dict | None:
 
 
 def cached_training(
+    spec: ModelSpec,
     location: Path,
     tokens: Iterable[Sequence[str]],
     parameters: dict,
@@ -103,12 +105,16 @@ def cached_training(
 ) -> tuple[KeyedVectors, int | None]:
     """Return the vectors ``train()`` gives, trained once per key.
 
-    ``parameters`` holds everything besides the tokens that changes training
-    (JSON-serializable; ``init_vectors`` as given). ``train`` returns the
-    vectors and how many words started from ``init_vectors``.
+    ``spec`` is the model trained: its name is part of the key, and its
+    ``cache_layout`` says what the entry holds (the n-gram vectors of a
+    fastText model too). ``parameters`` holds everything besides the tokens
+    that changes training (JSON-serializable; ``init_vectors`` as given).
+    ``train`` returns the vectors and how many words started from
+    ``init_vectors``.
     """
     digest, n_documents = _tokens_digest(tokens)
     key = {
+        "model": spec.name,
         **{k: v for k, v in parameters.items() if k != "init_vectors"},
         "init_vectors": _vectors_fingerprint(parameters.get("init_vectors")),
         "tokens": digest,
@@ -118,9 +124,9 @@ def cached_training(
     key_digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
     manifest = {
         "version": CACHE_VERSION,
-        "kind": "trained word2vec",
+        "kind": f"trained {spec.name}",
         "key": key_digest[:32],
-        "format": "word2vec",
+        "format": spec.cache_layout,
     }
     folder = location / f"skw2v-trained-v{CACHE_VERSION}" / manifest["key"]
     entry = folder / "entry"

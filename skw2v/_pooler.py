@@ -21,6 +21,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._compat import Interval, StrOptions
+from ._models import C_INT_MAX, FLOAT32_MAX
 from ._pooling import (
     POOLINGS,
     WEIGHTINGS,
@@ -31,7 +32,6 @@ from ._pooling import (
     second_moment,
     word_statistics,
 )
-from ._training import C_INT_MAX, FLOAT32_MAX
 from ._vectors import WordTable
 
 #: The parameters of the pooling step, with their constraints.

@@ -8,14 +8,9 @@ from ._base import _BaseEmbeddingVectorizer
 from ._compat import HasMethods, _fit_context
 from ._docstrings import fill_doc
 from ._memory import cached_training, memory_location
+from ._models import WORD2VEC, gensim_seed, n_threads
 from ._text import DEFAULT_TOKEN_PATTERN
-from ._training import (
-    TRAINING_CONSTRAINTS,
-    gensim_seed,
-    n_threads,
-    train_word2vec,
-    update_word2vec,
-)
+from ._training import train_model, update_model
 from ._vectors import WordTable
 
 
@@ -177,12 +172,14 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
 
     _parameter_constraints: dict = {
         **_BaseEmbeddingVectorizer._parameter_constraints,
-        **TRAINING_CONSTRAINTS,
+        **WORD2VEC.constraints,
         "keep_model": ["boolean"],
         "verbose": ["verbose"],
         "init_vectors": "no_validation",  # checked, with a clear message, in fit
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
+    #: The gensim model trained, with its hyperparameters (``_models.py``).
+    _spec = WORD2VEC
     _shared_params = ("init_vectors",)
     _not_for_workers = ("model_",)
 
@@ -254,8 +251,8 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         model = None
         if partial and "model_" in self.__dict__:
             model = self.model_
-            n_initialized = update_word2vec(
-                model, tokens, **lookup, verbose=self.verbose
+            n_initialized = update_model(
+                self._spec, model, tokens, **lookup, verbose=self.verbose
             )
             if n_initialized is not None:
                 self.n_words_initialized_ += n_initialized
@@ -276,13 +273,14 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
         With ``memory``, vectors trained before with the same key are mapped
         from the cache instead (then there is no model).
         """
-        training = {name: getattr(self, name) for name in TRAINING_CONSTRAINTS}
+        spec = self._spec
+        training = {name: getattr(self, name) for name in spec.hyperparameters}
         # One seed, drawn once: what trains and what keys the cache.
         training["random_state"] = seed = gensim_seed(self.random_state)
 
         def train():
-            model, n_initialized = train_word2vec(
-                tokens, **training, **lookup, verbose=self.verbose
+            model, n_initialized = train_model(
+                spec, tokens, training, **lookup, verbose=self.verbose
             )
             return model.wv, n_initialized, model
 
@@ -296,7 +294,9 @@ class Word2VecVectorizer(_BaseEmbeddingVectorizer):
             "n_jobs": n_threads(self.n_jobs),
             **lookup,
         }
-        wv, n_initialized = cached_training(location, tokens, key, lambda: train()[:2])
+        wv, n_initialized = cached_training(
+            spec, location, tokens, key, lambda: train()[:2]
+        )
         return wv, n_initialized, None
 
     def _keeps_statistics(self) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
-from skw2v import Word2VecVectorizer
+from skw2v import LineCorpus, Word2VecVectorizer
 from skw2v._cli import main
 from skw2v.evaluation import evaluate_analogies, evaluate_similarity
 
@@ -67,23 +67,23 @@ def test_train_streams_the_same_vectors_as_the_vectorizer(lee_vectors, lee_lines
     np.testing.assert_array_equal(saved.vectors, fitted.wv_.vectors)
 
 
-def test_train_defaults_are_the_vectorizers(tmp_path, monkeypatch):
-    import skw2v._cli
-
-    trained = {}
-
-    def record(corpus, **params):  # stops before training: the params are all
-        trained.update(params)
-        raise ValueError("recorded")
-
-    monkeypatch.setattr(skw2v._cli, "train_word2vec", record)
-    assert main(["train", LEE, "-o", str(tmp_path / "v.bin"), "--quiet"]) == 1
-    defaults = Word2VecVectorizer().get_params()
-    for name, value in trained.items():
-        if name in defaults:
-            expected = 1 if name == "n_jobs" else defaults[name]  # None means 1
-            assert value == expected, name
-    assert trained["n_jobs"] == 1 and trained["random_state"] is None
+def test_train_defaults_are_the_vectorizers(tmp_path):
+    # Trained with every default but the seed: any default of the command that
+    # differed from the estimator's (window, sample, alpha, ...) would change
+    # the vectors. One thread, as the vectorizer's n_jobs=None.
+    out = tmp_path / "v.bin"
+    assert main(["train", LEE, "-o", str(out), "--seed", "0", "--quiet"]) == 0
+    saved = KeyedVectors.load_word2vec_format(str(out), binary=True)
+    fitted = Word2VecVectorizer(n_jobs=1, random_state=0).fit(LineCorpus(LEE))
+    assert saved.vector_size == 100
+    assert saved.index_to_key == fitted.wv_.index_to_key
+    np.testing.assert_array_equal(saved.vectors, fitted.wv_.vectors)
+    # Without --seed, a seed is drawn per run (random_state=None).
+    assert main(["train", LEE, "-o", str(out), "--quiet", "--epochs", "1"]) == 0
+    first = KeyedVectors.load_word2vec_format(str(out), binary=True).vectors
+    assert main(["train", LEE, "-o", str(out), "--quiet", "--epochs", "1"]) == 0
+    second = KeyedVectors.load_word2vec_format(str(out), binary=True).vectors
+    assert not np.array_equal(first, second)
 
 
 def test_train_validates_through_the_shared_rules(tmp_path, capsys):

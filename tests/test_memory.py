@@ -26,13 +26,13 @@ from skw2v import (
 def trainings(monkeypatch):
     """Count the trainings (real ones) that the estimators run."""
     calls = []
-    train = skw2v._word2vec.train_word2vec
+    train = skw2v._word2vec.train_model
 
     def counting(*args, **kwargs):
         calls.append(kwargs)
         return train(*args, **kwargs)
 
-    monkeypatch.setattr(skw2v._word2vec, "train_word2vec", counting)
+    monkeypatch.setattr(skw2v._word2vec, "train_model", counting)
     return calls
 
 
@@ -199,11 +199,11 @@ _FIT_AT = textwrap.dedent(
     from skw2v.datasets import load_movie_reviews
 
     trained = []
-    train = skw2v._word2vec.train_word2vec
+    train = skw2v._word2vec.train_model
     def counting(*args, **kwargs):
         trained.append(1)
         return train(*args, **kwargs)
-    skw2v._word2vec.train_word2vec = counting
+    skw2v._word2vec.train_model = counting
 
     X = load_movie_reviews().data[:2000]
     time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together

@@ -14,7 +14,7 @@ from gensim.test.utils import datapath
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skw2v import LineCorpus, Word2VecVectorizer, _training
+from skw2v import LineCorpus, Word2VecVectorizer, _token_file
 from skw2v._cli import main
 from skw2v._text import TokenStream, build_tokenizer
 
@@ -56,7 +56,7 @@ _FIT_IN_A_SUBPROCESS = textwrap.dedent(
     """
     import sys
     import numpy as np
-    from skw2v import LineCorpus, Word2VecVectorizer, _training
+    from skw2v import Word2VecVectorizer
     from skw2v.datasets import load_movie_reviews
 
     X = load_movie_reviews().data[:1500]
@@ -122,7 +122,7 @@ def test_verbose_reports_every_epoch(small_corpus, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were absent
     Word2VecVectorizer(vector_size=8, epochs=2, verbose=1).fit(X[:50])
     err = capsys.readouterr().err
-    assert "epoch 1/2" in err and "epoch 2/2" in err
+    assert "[Word2VecVectorizer] epoch 1/2" in err and "epoch 2/2" in err
     Word2VecVectorizer(vector_size=8, epochs=2).fit(X[:50])
     assert capsys.readouterr().err == ""  # silent by default
 
@@ -272,12 +272,13 @@ def test_the_bounds_themselves_train_to_finite_vectors(name, value, small_corpus
 
 FAILING_LATER = """
 import sys
-from skw2v import LineCorpus, Word2VecVectorizer, _training
-from skw2v._training import TRAINING_CONSTRAINTS, train_word2vec
+from skw2v import Word2VecVectorizer, _token_file
+from skw2v._models import WORD2VEC
+from skw2v._training import train_model
 
 # Several threads would train from a token file, written in the counting pass;
 # the corpus is read by gensim's threads only without it.
-_training._trains_from_file = lambda documents, workers: False
+_token_file._trains_from_file = lambda documents, workers: False
 
 class Corpus:  # sound for the vocabulary pass, then {failure} in training
     passes = 0
@@ -290,7 +291,7 @@ class Corpus:  # sound for the vocabulary pass, then {failure} in training
 
 params = Word2VecVectorizer(min_count=1, n_jobs={n_jobs}).get_params()
 try:
-    train_word2vec(Corpus(), **{{k: params[k] for k in TRAINING_CONSTRAINTS}})
+    train_model(WORD2VEC, Corpus(), params)
 except Exception as exc:
     print(type(exc).__name__, exc)
 """
@@ -324,13 +325,13 @@ def token_files(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
     written = []
-    original = _training._TokenFile.__init__
+    original = _token_file._TokenFile.__init__
 
     def init(self, handle):
         original(self, handle)
         written.append(self)
 
-    monkeypatch.setattr(_training._TokenFile, "__init__", init)
+    monkeypatch.setattr(_token_file._TokenFile, "__init__", init)
     return written
 
 
@@ -445,7 +446,7 @@ def test_gensim_reads_the_tokens_back_from_the_token_file(tmp_path):
     tokenizer = build_tokenizer()
     stream = TokenStream(documents, tokenizer, characters=2**20)
     model = Word2Vec(min_count=1)
-    with _training._TokenFile.for_training(stream, workers=2) as token_file:
+    with _token_file._TokenFile.for_training(stream, workers=2) as token_file:
         token_file.count_into(model, stream, update=False)
         lines = list(CythonLineSentence(token_file.path.encode()))
         read_back = [[token.decode() for token in line] for line in lines]
