@@ -737,7 +737,7 @@ def detect_format(
             return fmt, fmt.check(head, binary, limit)
     raise ValueError(
         f"Could not recognize the format of {str(head.path)!r}. Supported: "
-        f"{supported()}; the text and word2vec files may be gzip-compressed. "
+        f"{supported()}; word2vec and GloVe files may also be gzip-compressed. "
         "The file may also be damaged."
     )
 
