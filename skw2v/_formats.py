@@ -615,6 +615,22 @@ class VectorFormat:
         return f"{self.description} ({', '.join(self.suffixes)})"
 
 
+def _word2vec(
+    name: str, description: str, suffixes: tuple[str, ...], *, binary: bool
+) -> VectorFormat:
+    """Return a word2vec format: a "count dims" header, then binary or text rows."""
+    return VectorFormat(
+        name=name,
+        description=description,
+        suffixes=suffixes,
+        recognize=partial(_is_word2vec, binary_rows=binary),
+        check=partial(_check_word2vec, binary_rows=binary),
+        parser=partial(_read_word2vec, binary=binary, header=True),
+        layout="vectors",
+        save=partial(_save_word2vec, binary=binary),
+    )
+
+
 #: Every format, in the order they are tried: the ones with a magic number
 #: first, then word2vec's (a "count dims" header), then GloVe (no header).
 FORMATS = {
@@ -639,26 +655,8 @@ FORMATS = {
             layout=None,  # gensim maps its own files
             save=_save_gensim,
         ),
-        VectorFormat(
-            name="word2vec-binary",
-            description="word2vec binary",
-            suffixes=(".bin",),
-            recognize=partial(_is_word2vec, binary_rows=True),
-            check=partial(_check_word2vec, binary_rows=True),
-            parser=partial(_read_word2vec, binary=True, header=True),
-            layout="vectors",
-            save=partial(_save_word2vec, binary=True),
-        ),
-        VectorFormat(
-            name="word2vec-text",
-            description="word2vec text",
-            suffixes=(".txt", ".vec"),
-            recognize=partial(_is_word2vec, binary_rows=False),
-            check=partial(_check_word2vec, binary_rows=False),
-            parser=partial(_read_word2vec, binary=False, header=True),
-            layout="vectors",
-            save=partial(_save_word2vec, binary=False),
-        ),
+        _word2vec("word2vec-binary", "word2vec binary", (".bin",), binary=True),
+        _word2vec("word2vec-text", "word2vec text", (".txt", ".vec"), binary=False),
         VectorFormat(
             name="glove",
             description="GloVe text without a header",

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from gensim.models import FastText, KeyedVectors
+from gensim.models import KeyedVectors
 
 from skw2v import load_vectors
 from skw2v._cache import (
@@ -30,13 +30,9 @@ def plain():
     return wv
 
 
-@pytest.fixture(scope="module")
-def fasttext():
-    sentences = [["good", "movie", "plot"], ["bad", "movie"], ["dull", "plot"]] * 5
-    model = FastText(
-        sentences, vector_size=4, min_count=1, bucket=32, epochs=1, seed=0, workers=1
-    )
-    return model.wv
+@pytest.fixture
+def fasttext(tiny_fasttext):
+    return tiny_fasttext.wv
 
 
 @pytest.fixture
@@ -102,8 +98,8 @@ def test_an_entry_whose_arrays_do_not_fit_its_manifest_is_refused(fasttext, tmp_
     manifest = {**MANIFEST, "layout": "fasttext"}
     write_entry(entry, manifest, fasttext)
     content = json.loads((entry / "manifest.json").read_text())
-    (entry / "manifest.json").write_text(json.dumps({**content, "bucket": 33}))
-    with pytest.warns(UserWarning, match=r"damaged \(vectors_ngrams is \(32, 4\)"):
+    (entry / "manifest.json").write_text(json.dumps({**content, "bucket": 65}))
+    with pytest.warns(UserWarning, match=r"damaged \(vectors_ngrams is \(64, 4\)"):
         assert read_entry(entry, manifest) is None
     assert not entry.exists()
 

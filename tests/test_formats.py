@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from gensim.models import FastText, KeyedVectors
+from gensim.models import KeyedVectors
 from gensim.models.fasttext import save_facebook_model
 
 from skw2v import clear_registry, load_vectors
@@ -21,22 +21,6 @@ def table():
     wv = KeyedVectors(vector_size=2)
     wv.add_vectors(WORDS, VALUES)
     return wv
-
-
-@pytest.fixture(scope="module")
-def fasttext_model():
-    sentences = [["good", "movie", "plot"], ["bad", "movie"], ["naïve", "plot"]] * 5
-    return FastText(
-        sentences,
-        vector_size=4,
-        min_count=1,
-        bucket=64,
-        min_n=2,
-        max_n=3,
-        epochs=2,
-        seed=0,
-        workers=1,
-    )
 
 
 def _write_fasttext(table, model, path):
@@ -59,11 +43,11 @@ WRITERS = {
 
 
 @pytest.fixture
-def written(request, tmp_path, table, fasttext_model):
+def written(request, tmp_path, table, tiny_fasttext):
     """The format's name, and a file of it with a suffix that says nothing."""
     name = request.param
     path = tmp_path / "vectors.dat"
-    WRITERS[name](table, fasttext_model, path)
+    WRITERS[name](table, tiny_fasttext, path)
     return name, path
 
 
@@ -87,9 +71,9 @@ def test_the_format_is_recognized_from_the_bytes(written):
 
 
 @pytest.mark.parametrize("written", list(FORMATS), indirect=True)
-def test_round_trip_through_load_vectors(written, table, fasttext_model, cache_in_tmp):
+def test_round_trip_through_load_vectors(written, table, tiny_fasttext, cache_in_tmp):
     name, path = written
-    expected = fasttext_model.wv if name == "fasttext" else table
+    expected = tiny_fasttext.wv if name == "fasttext" else table
     for attempt in ("parsed", "mapped"):
         clear_registry()
         kv = load_vectors(path, allow_pickle=name == "gensim")
