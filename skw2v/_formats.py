@@ -1,11 +1,11 @@
 """The word-vector file formats: one registry entry each.
 
-Each format is a [`VectorFormat`][skw2v._formats.VectorFormat]: its name, the
+Each format is a ``VectorFormat``: its name, the
 suffixes its files usually have, how it is recognized from a file's first bytes,
 the checks run on those bytes before anything large is read, its parser, the
 layout of its cache entry (``skw2v/_cache.py``) and, for the formats the
 command line can write, how a table is saved in it. ``FORMATS`` holds them in
-the order [`detect_format`][skw2v._formats.detect_format] tries them; a new
+the order ``detect_format`` tries them; a new
 format is one more entry there, plus its tests (``tests/test_formats.py``).
 
 The parsers are gensim's, with every exception it raises on a damaged file
@@ -582,7 +582,7 @@ class VectorFormat:
         suffixes that choose it on the command line.
     recognize : callable
         ``recognize(head, binary)`` tells from the file's first bytes (a
-        :class:`Head`) whether the file is in this format; ``binary`` is the
+        ``Head``) whether the file is in this format; ``binary`` is the
         caller's ``binary`` argument (None: detect).
     check : callable
         ``check(head, binary, limit)`` checks those bytes before anything large
@@ -608,7 +608,7 @@ class VectorFormat:
     save: Callable[[KeyedVectors, Path], None] | None = None
 
     def parse(self, path: Path, info: dict, *, limit, verbose) -> KeyedVectors:
-        """Read ``path``, which :func:`detect_format` found in this format."""
+        """Read ``path``, which ``detect_format`` found in this format."""
         return self.parser(self, path, info, limit=limit, verbose=verbose)
 
     def __str__(self) -> str:
