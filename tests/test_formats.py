@@ -6,6 +6,7 @@ from gensim.models import KeyedVectors
 from gensim.models.fasttext import save_facebook_model
 
 from skw2v import clear_registry, load_vectors
+from skw2v._cache import LAYOUTS
 from skw2v._cli import FORMAT_BY_SUFFIX, _build_parser, main
 from skw2v._formats import FORMATS, WRITABLE, detect_format, read_head
 
@@ -51,8 +52,17 @@ def written(request, tmp_path, table, tiny_fasttext):
     return name, path
 
 
-def test_every_format_has_a_writer_here():
+def test_every_format_has_a_writer_here_and_a_known_layout():
     assert set(WRITERS) == set(FORMATS)
+    layouts = {name: fmt.layout for name, fmt in FORMATS.items()}
+    assert layouts == {
+        "fasttext": "fasttext",
+        "gensim": None,
+        "word2vec-binary": "vectors",
+        "word2vec-text": "vectors",
+        "glove": "vectors",
+    }
+    assert set(layouts.values()) - {None} == set(LAYOUTS)
 
 
 @pytest.mark.parametrize("written", list(FORMATS), indirect=True)
