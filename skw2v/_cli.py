@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._corpus import LineCorpus
+from ._formats import WRITABLE, supported
 from ._models import WORD2VEC
 from ._word2vec import Word2VecVectorizer
 
@@ -27,12 +28,15 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 #: Output format of ``train``, from the output file's extension.
 FORMAT_BY_SUFFIX = {
-    ".bin": "word2vec-binary",
-    ".txt": "word2vec-text",
-    ".vec": "word2vec-text",
-    ".kv": "gensim",
-    ".model": "gensim",
+    suffix: name for name, fmt in WRITABLE.items() for suffix in fmt.suffixes
 }
+
+#: What ``train --format`` says about choosing the format.
+FORMAT_HELP = (
+    "output format (default from OUT's extension: "
+    + ", ".join(f"{'/'.join(fmt.suffixes)} {name}" for name, fmt in WRITABLE.items())
+    + "; otherwise word2vec-binary)"
+)
 
 #: Datasets ``evaluate`` uses unless told otherwise.
 DEFAULT_SIMILARITY = ("wordsim353", "simlex999")
@@ -175,10 +179,7 @@ def _run_train(args) -> None:
     started = time.perf_counter()
     # The corpus streams from disk, straight into training.
     wv = vectorizer.fit(corpus).wv_
-    if fmt == "gensim":
-        wv.save(str(out))
-    else:
-        wv.save_word2vec_format(str(out), binary=fmt == "word2vec-binary")
+    WRITABLE[fmt].save(wv, out)
     seconds = time.perf_counter() - started
     payload = {
         "output": str(out),
@@ -304,7 +305,8 @@ def _run_info(args) -> None:
 def _run_cache(args) -> None:
     import numpy as np
 
-    from ._loading import clear_registry, load_vectors, resolve_cache_dir
+    from ._cache import resolve_cache_dir
+    from ._loading import clear_registry, load_vectors
 
     if args.no_cache:
         raise CommandError("cache with --no-cache has nothing to do")
@@ -354,8 +356,7 @@ def _vectors_options() -> argparse.ArgumentParser:
     parent.add_argument(
         "vectors",
         metavar="VECTORS",
-        help="word-vector file: word2vec binary or text, GloVe, fastText .bin, "
-        "or gensim KeyedVectors (format detected from the bytes)",
+        help=f"word-vector file, format detected from its bytes: {supported()}",
     )
     parent.add_argument(
         "--limit",
@@ -447,9 +448,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--format",
-        choices=("word2vec-binary", "word2vec-text", "gensim"),
-        help="output format (default from OUT's extension: .bin binary, "
-        ".txt/.vec text, .kv/.model gensim; otherwise word2vec-binary)",
+        choices=tuple(WRITABLE),
+        help=FORMAT_HELP,
     )
     train.add_argument("--sg", action="store_true", help="Skip-Gram (default CBOW)")
     train.add_argument(

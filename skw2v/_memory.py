@@ -7,8 +7,8 @@ training: the model, its hyperparameters, the seed, the training tokens (so the
 tokenizer and the fold) and the ``init_vectors``. A later fit with the same
 key maps the entry instead of training.
 
-The entries have the layout of the vector cache (``_loading.py``): data only
-(``.npy`` and JSON, never a pickle), built in a temporary directory and
+The entries are cache entries of the "vectors" layout (``_cache.py``): data
+only (``.npy`` and JSON, never a pickle), built in a temporary directory and
 renamed into place, checked when read (a damaged entry is rebuilt, with a
 warning), and memory-mapped, so that the worker processes of a grid search
 share one copy in the page cache. While one process trains an entry, the
@@ -28,14 +28,8 @@ import gensim
 import numpy as np
 from gensim.models import KeyedVectors
 
-from ._loading import (
-    CACHE_VERSION,
-    _build_lock,
-    _discard,
-    _read_entry,
-    _write_entry,
-    file_fingerprint,
-)
+from ._cache import CACHE_VERSION, build_lock, discard, read_entry, write_entry
+from ._loading import file_fingerprint
 from ._models import ModelSpec
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
@@ -126,27 +120,27 @@ def cached_training(
         "version": CACHE_VERSION,
         "kind": f"trained {spec.name}",
         "key": key_digest[:32],
-        "format": spec.cache_layout,
+        "layout": spec.cache_layout,
     }
     folder = location / f"skw2v-trained-v{CACHE_VERSION}" / manifest["key"]
     entry = folder / "entry"
-    with _build_lock(folder):  # one process trains; the others wait, then map
-        wv = _read_entry(entry, manifest)
+    with build_lock(folder):  # one process trains; the others wait, then map
+        wv = read_entry(entry, manifest)
         if wv is not None:
             n_initialized = _read_manifest(entry).get("n_initialized")
             if n_initialized is None or type(n_initialized) is int:
                 return wv, n_initialized
-            _discard(entry, "its count of initialized words is not an integer")
+            discard(entry, "its count of initialized words is not an integer")
         wv, n_initialized = train()
         try:
-            _write_entry(entry, {**manifest, "n_initialized": n_initialized}, wv)
+            write_entry(entry, {**manifest, "n_initialized": n_initialized}, wv)
         except OSError as exc:
             warn_user(
                 f"Could not write to memory={str(location)!r} ({exc}); the trained "
                 "vectors are used without being cached."
             )
             return wv, n_initialized
-    mapped = _read_entry(entry, manifest)
+    mapped = read_entry(entry, manifest)
     return (wv if mapped is None else mapped), n_initialized
 
 

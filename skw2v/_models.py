@@ -146,7 +146,7 @@ class ModelSpec:
     cache_layout : str, default="vectors"
         What an entry of the ``memory=`` cache holds: ``"vectors"``, the word
         vectors alone, or ``"fasttext"``, with their n-gram vectors too (the
-        layouts of the vector cache, ``_loading.py``).
+        layouts of the vector cache, ``_cache.LAYOUTS``).
     """
 
     name: str

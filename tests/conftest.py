@@ -43,6 +43,25 @@ def fitted_vectorizer(small_corpus):
     return Word2VecVectorizer(vector_size=20, min_count=2, random_state=0).fit(X)
 
 
+@pytest.fixture(scope="session")
+def tiny_fasttext():
+    """A fastText model of five words, trained in a moment (n-grams of 2-3)."""
+    from gensim.models import FastText
+
+    sentences = [["good", "movie", "plot"], ["bad", "movie"], ["naïve", "plot"]] * 5
+    return FastText(
+        sentences,
+        vector_size=4,
+        min_count=1,
+        bucket=64,
+        min_n=2,
+        max_n=3,
+        epochs=2,
+        seed=0,
+        workers=1,
+    )
+
+
 @pytest.fixture
 def toy_vectors():
     """Three 2-D word vectors small enough to pool by hand."""

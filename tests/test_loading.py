@@ -389,7 +389,7 @@ def test_temporaries_of_dead_builds_are_removed(tmp_path, cache_in_tmp):
     import subprocess
     import sys
 
-    import skw2v._loading
+    import skw2v._cache
 
     path = tmp_path / "v.txt"
     path.write_bytes(b"2 2\na 1 2\nb 3 4\n")
@@ -401,7 +401,7 @@ def test_temporaries_of_dead_builds_are_removed(tmp_path, cache_in_tmp):
         text=True,
     ).stdout.strip()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    host = skw2v._loading._HOST
+    host = skw2v._cache._HOST
     try:
         temporaries = {
             "dead": source_dir / f".tmp-abc-{host}-{dead}-0000",
@@ -422,7 +422,7 @@ def test_temporaries_of_dead_builds_are_removed(tmp_path, cache_in_tmp):
 
 
 def test_the_sampled_digest_sees_content_that_size_and_times_do_not(tmp_path):
-    from skw2v._loading import _sampled_digest
+    from skw2v._cache import _sampled_digest
 
     path = tmp_path / "big.bin"
     data = bytearray(np.random.default_rng(0).bytes(200_000))

@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._loading import load_vectors, resolve_cache_dir
+from .._cache import resolve_cache_dir
+from .._loading import load_vectors
 
 #: The bundled files' common name (in ``data/``), and the derived file's.
 NAME = "glove.6B.50d.50k"
