@@ -90,7 +90,7 @@ def load_vectors(
     allow_pickle=False,
     verbose=0,
 ):
-    """Load word vectors from a file (once per process) or accept loaded ones.
+    r"""Load word vectors from a file (once per process) or accept loaded ones.
 
     The format is detected from the file's bytes: word2vec binary (also
     gzip-compressed), word2vec text with its "count dims" header (``.txt``,
@@ -151,13 +151,9 @@ def load_vectors(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from gensim.models import KeyedVectors
     >>> from skw2v import load_vectors
-    >>> wv = KeyedVectors(vector_size=2)
-    >>> wv.add_vectors(["good", "bad"], np.array([[1.0, 0.0], [-1.0, 0.0]]))
-    >>> path = getfixture("tmp_path") / "tiny.txt"
-    >>> wv.save_word2vec_format(str(path))
+    >>> path = getfixture("tmp_path") / "tiny.txt"  # word2vec text: a header line
+    >>> _ = path.write_text("2 2\ngood 1.0 0.0\nbad -1.0 0.0\n")
     >>> loaded = load_vectors(path, cache_dir=False)
     >>> loaded.index_to_key, loaded["bad"]
     (['good', 'bad'], array([-1.,  0.], dtype=float32))
@@ -209,20 +205,17 @@ def clear_registry() -> None:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from gensim.models import KeyedVectors
     >>> from skw2v import clear_registry, load_vectors
-    >>> wv = KeyedVectors(vector_size=2)
-    >>> wv.add_vectors(["good", "bad"], np.array([[1.0, 0.0], [-1.0, 0.0]]))
-    >>> path = getfixture("tmp_path") / "tiny.txt"
-    >>> wv.save_word2vec_format(str(path))
-    >>> first = load_vectors(path, cache_dir=False)
-    >>> load_vectors(path, cache_dir=False) is first
+    >>> from skw2v.datasets import load_glove_50d
+    >>> tmp = getfixture("tmp_path")
+    >>> path = load_glove_50d(data_home=tmp, cache_dir=tmp).path
+    >>> first = load_vectors(path, cache_dir=tmp)
+    >>> load_vectors(path, cache_dir=tmp) is first  # once per process
     True
     >>> clear_registry()
-    >>> again = load_vectors(path, cache_dir=False)
-    >>> again is first, again.index_to_key
-    (False, ['good', 'bad'])
+    >>> again = load_vectors(path, cache_dir=tmp)  # mapped from the cache entry
+    >>> again is first, bool((again.vectors == first.vectors).all())
+    (False, True)
     """
     with _registry_lock:
         _registry.clear()

@@ -95,23 +95,23 @@ class EmbeddingSequencer(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from gensim.models import KeyedVectors
     >>> from skw2v import EmbeddingSequencer
-    >>> wv = KeyedVectors(vector_size=2)
-    >>> wv.add_vectors(["good", "movie"], np.array([[1.0, 0.0], [0.0, 1.0]]))
-    >>> sequencer = EmbeddingSequencer(vectors=wv, max_length=4, random_state=0)
-    >>> sequencer.fit_transform(["a good movie", "good good good good good"])
-    array([[2, 1, 3, 0],
-           [1, 1, 1, 1]])
+    >>> from skw2v.datasets import load_glove_50d
+    >>> glove = load_glove_50d(data_home=getfixture("tmp_path"), cache_dir=False)
+    >>> sequencer = EmbeddingSequencer(vectors=glove.vectors, max_length=4)
+    >>> docs = ["a good movie", "good good good good good", "a flick, unwatchablish"]
+    >>> sequencer.fit_transform(docs)  # the most frequent word first, 0 pads
+    array([[2, 1, 4, 0],
+           [1, 1, 1, 1],
+           [2, 3, 5, 0]])
     >>> sequencer.index_to_word_
-    array(['', 'good', 'a', 'movie'], dtype=object)
-    >>> sequencer.embedding_matrix_[[0, 1, 3]]
-    array([[0., 0.],
-           [1., 0.],
-           [0., 1.]], dtype=float32)
+    array(['', 'good', 'a', 'flick', 'movie', 'unwatchablish'], dtype=object)
+    >>> sequencer.embedding_matrix_.shape  # row 1 is GloVe's "good"
+    (6, 50)
+    >>> bool((sequencer.embedding_matrix_[1] == glove.vectors["good"]).all())
+    True
     >>> sequencer.coverage_
-    {'n_words': 3, 'n_found': 2, 'n_missing': 1, 'missing_words': ['a']}
+    {'n_words': 5, 'n_found': 4, 'n_missing': 1, 'missing_words': ['unwatchablish']}
     """
 
     _parameter_constraints: dict = {

@@ -557,7 +557,7 @@ class _TokenizerMixin:
         )
 
     def build_analyzer(self) -> Callable[[str], list[str]]:
-        """Return the function that turns one raw document into its tokens.
+        r"""Return the function that turns one raw document into its tokens.
 
         These are exactly the tokens the estimator looks up, e.g. to check
         coverage or debug a ``token_pattern``. Once a vectorizer is fitted,
@@ -573,12 +573,12 @@ class _TokenizerMixin:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from gensim.models import KeyedVectors
         >>> from skw2v import PretrainedEmbeddingVectorizer
-        >>> wv = KeyedVectors(vector_size=2)
-        >>> wv.add_vectors(["New_York", "is", "big"], np.eye(3)[:, :2])
-        >>> vectorizer = PretrainedEmbeddingVectorizer(vectors=wv, max_phrase_words=2)
+        >>> path = getfixture("tmp_path") / "phrases.txt"  # GloVe text, no header
+        >>> _ = path.write_text("New_York 1 0\nis 0 0\nbig 0 1\n")
+        >>> vectorizer = PretrainedEmbeddingVectorizer(
+        ...     vectors=path, max_phrase_words=2, cache_dir=False
+        ... )
         >>> vectorizer.build_analyzer()("New York is BIG!")  # not fitted: tokens
         ['new', 'york', 'is', 'big']
         >>> vectorizer.fit(["x"]).build_analyzer()("New York is BIG!")
