@@ -153,5 +153,5 @@ def test_cached_training_is_keyed_and_laid_out_by_the_spec(tmp_path):
     np.testing.assert_array_equal(wv["unseen"], model.wv["unseen"])
     manifests = _manifests(tmp_path)
     assert set(manifests) == {"trained word2vec", "trained fasttext"}
-    assert manifests["trained word2vec"]["format"] == "vectors"
-    assert manifests["trained fasttext"]["format"] == "fasttext"
+    assert manifests["trained word2vec"]["layout"] == "vectors"
+    assert manifests["trained fasttext"]["layout"] == "fasttext"
