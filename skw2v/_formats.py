@@ -72,6 +72,23 @@ class Head:
             lines = lines[:-1]  # the last one may be cut in the middle
         return [line for line in lines if line.strip()]
 
+    def first_line(self, data: bytes) -> bytes | None:
+        """Return the first of ``lines(data)``, or None, without splitting the rest.
+
+        Binary rows hold few newlines: splitting a whole head of them into
+        lines costs more than the rest of reading a cached table.
+        """
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start)
+            if end < 0:
+                last = data[start:]
+                return last if self.complete and last.strip() else None
+            if data[start:end].strip():
+                return data[start:end]
+            start = end + 1
+        return None
+
     def header(self) -> tuple[int, int] | None:
         """Return the "count dims" of a first line that is only that, else None."""
         first_line, newline, _ = self.data.partition(b"\n")
@@ -201,8 +218,8 @@ def _word2vec_binary(head: Head, binary: bool | None) -> bool:
     if binary is not None:
         return binary
     dims = head.header()[1]
-    lines = head.lines(head.body())
-    return not (lines and _text_entry_ok(lines[0], dims))
+    line = head.first_line(head.body())
+    return not (line is not None and _text_entry_ok(line, dims))
 
 
 def _is_word2vec(head: Head, binary: bool | None, *, binary_rows: bool) -> bool:
@@ -220,9 +237,11 @@ def _check_word2vec(
             f"The header of {str(path)!r} announces {n_words} words of {dims} "
             "dimensions: the file holds no vectors."
         )
-    lines = head.lines(head.body())
-    if binary is None and binary_rows and lines and _looks_like_text(lines[0]):
-        _check_text_entries(path, lines, dims, header=True)  # says why
+    if binary is None and binary_rows:
+        line = head.first_line(head.body())
+        if line is not None and _looks_like_text(line):
+            lines = head.lines(head.body())
+            _check_text_entries(path, lines, dims, header=True)  # says why
     _check_size(
         path,
         n_words,
@@ -234,7 +253,7 @@ def _check_word2vec(
     if binary_rows:
         _check_binary_entries(path, head.body(), n_words, dims, head.complete)
     else:
-        _check_text_entries(path, lines, dims, header=True)
+        _check_text_entries(path, head.lines(head.body()), dims, header=True)
     return {"n_words": n_words, "dims": dims, "compressed": head.compressed}
 
 

@@ -1,14 +1,18 @@
 """The registry of file formats (``skw2v/_formats.py``): each entry, end to end."""
 
+from pathlib import Path
+
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 from gensim.models.fasttext import save_facebook_model
+from hypothesis import given
 
 from skw2v import clear_registry, load_vectors
 from skw2v._cache import LAYOUTS
 from skw2v._cli import FORMAT_BY_SUFFIX, _build_parser, main
-from skw2v._formats import FORMATS, WRITABLE, detect_format, read_head
+from skw2v._formats import FORMATS, WRITABLE, Head, detect_format, read_head
 
 WORDS = ["good", "bad", "movie", "naïve", "plot"]
 VALUES = np.array(
@@ -160,3 +164,14 @@ def test_a_parse_error_names_the_format(tmp_path):
     path.write_bytes(b"2 2\na 1 2\nb 3 x\n")
     with pytest.raises(ValueError, match="as word2vec text: the rows"):
         load_vectors(path, cache_dir=False)
+
+
+@given(
+    st.lists(st.sampled_from([b"", b" ", b"\n", b"word 1 2", b"\xff\x00"]), max_size=8),
+    st.booleans(),
+)
+def test_first_line_is_the_first_of_the_lines(pieces, complete):
+    data = b"".join(pieces)
+    head = Head(Path("vectors.bin"), data, compressed=False, complete=complete)
+    lines = head.lines(data)
+    assert head.first_line(data) == (lines[0] if lines else None)
