@@ -9,13 +9,14 @@ dimensions, window 5, 10 epochs, ``min_count=2``, one thread, seed 0):
    gensim's default of 2,000,000 buckets and smaller tables;
 2. unseen words: vocabulary words of at least 6 letters with one interior
    letter deleted (a word that the vocabulary lacks), and whether the word
-   is among the 10 nearest words of the misspelling's vector; word2vec has
-   no vector for it;
-3. little text: vectors and classifier trained on the first 300, 1,000 or
-   3,000 reviews of a shuffle, scored on 3,000 others, with the share of the
+   is among the 10 nearest words of the misspelling's vector (word2vec has
+   no vector for it); and analogies, semantic and syntactic (gensim's
+   ``questions-words.txt``) among the vocabulary's words;
+3. little text: vectors and classifier trained on the first 2,000, 4,000 or
+   7,000 reviews of a shuffle, scored on 3,000 others, with the share of the
    test tokens the vocabulary lacks.
 
-    python benchmarks/bench_fasttext.py [--quick]
+    python benchmarks/bench_fasttext.py [--quick] [--part N ...]
 
 ``--quick`` trains 3 epochs and fewer bucket sizes, to check the script.
 """
@@ -103,34 +104,23 @@ def unseen_words(texts, epochs: int) -> None:
         f"for {pairs[0][0]!r}); cosine {typo_cosine:.3f} to the word, "
         f"{other_cosine:.3f} to another word's misspelling. word2vec has no vector."
     )
-    # WordSim-353: Spearman over every pair; a word without a vector scores
-    # 0 with every word (Bojanowski et al.'s convention for word2vec).
-    from gensim.test.utils import datapath
-    from scipy.stats import spearmanr
+    # Analogies among the vocabulary's words: the same questions for both
+    # (the same vocabulary), by section kind.
+    from skw2v.evaluation import evaluate_analogies
 
-    rows = [
-        line.lower().split("\t")
-        for line in open(datapath("wordsim353.tsv"), encoding="utf-8")
-        if not line.startswith("#")
-    ]
-    human = [float(r[2]) for r in rows]
-    known = [
-        a in word2vec.key_to_index and b in word2vec.key_to_index for a, b, _ in rows
-    ]
-    w2v = [
-        word2vec.similarity(a, b) if k else 0.0
-        for (a, b, _), k in zip(rows, known, strict=True)
-    ]
-    ft = [wv.similarity(a, b) for a, b, _ in rows]
-    print(
-        f"   WordSim-353 ({len(rows)} pairs, {np.mean(known):.0%} with both words "
-        "in the vocabulary), Spearman:"
-    )
-    print(f"{'model':<12}{'all pairs':>11}{'in vocabulary':>15}")
-    known_idx = np.flatnonzero(known)
-    for name, scores in (("word2vec", w2v), ("fastText", ft)):
-        inside = spearmanr(np.take(human, known_idx), np.take(scores, known_idx))[0]
-        print(f"{name:<12}{spearmanr(human, scores)[0]:>11.3f}{inside:>15.3f}")
+    print(f"{'model':<12}{'semantic':>10}{'syntactic':>11}   (analogies, 3CosAdd)")
+    for name, vectors in (("word2vec", word2vec), ("fastText", wv)):
+        sections = evaluate_analogies(vectors).sections
+        kinds = [
+            [s for s in sections if s.name.startswith("gram") == syntactic]
+            for syntactic in (False, True)
+        ]
+        shares = [
+            sum(s.n_correct for s in kind) / max(1, sum(s.n_found for s in kind))
+            for kind in kinds
+        ]
+        found = [sum(s.n_found for s in kind) for kind in kinds]
+        print(f"{name:<12}{shares[0]:>10.1%}{shares[1]:>11.1%}   ({found} questions)")
 
 
 def little_text(texts, labels, epochs: int) -> None:
@@ -138,7 +128,7 @@ def little_text(texts, labels, epochs: int) -> None:
     order = np.random.RandomState(0).permutation(len(texts))
     test = order[-3000:]
     print(f"{'n':>6}{'unseen tokens':>15}{'word2vec':>10}{'fastText':>10}")
-    for n in (300, 1000, 3000):
+    for n in (2000, 4000, 7000):
         train = order[:n]
         scores = []
         for vectorizer in (
@@ -155,6 +145,9 @@ def little_text(texts, labels, epochs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--part", type=int, choices=(1, 2, 3), action="append", help="run these only"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message=".*have no word in the vocabulary")
     epochs = 3 if args.quick else 10
@@ -165,10 +158,14 @@ def main() -> None:
     )
     reviews = load_movie_reviews()
     texts, labels = np.asarray(reviews.data, dtype=object), reviews.target
+    parts = set(args.part or (1, 2, 3))
     started = time.perf_counter()
-    bucket_table(texts, labels, epochs, buckets)
-    unseen_words(list(texts), epochs)
-    little_text(texts, labels, epochs)
+    if 1 in parts:
+        bucket_table(texts, labels, epochs, buckets)
+    if 2 in parts:
+        unseen_words(list(texts), epochs)
+    if 3 in parts:
+        little_text(texts, labels, epochs)
     print(f"\n({time.perf_counter() - started:.0f} s in all)")
 
 
