@@ -66,6 +66,8 @@ class Word2VecVectorizer(_BaseTrainedVectorizer):
     See Also
     --------
     AvgWord2VecTransformer : Pools documents over word vectors you already have.
+    FastTextVectorizer : The same with subword n-grams, which give unseen words
+        a vector.
 
     Notes
     -----
