@@ -4,6 +4,8 @@ The public API:
 
 - [`Word2VecVectorizer`][skw2v.Word2VecVectorizer] trains word2vec on your documents and
   returns one vector per document;
+- [`FastTextVectorizer`][skw2v.FastTextVectorizer] does the same with fastText, whose
+  subword n-grams give vectors to words never seen in training;
 - [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] pools documents over word
   vectors you already have;
 - [`PretrainedEmbeddingVectorizer`][skw2v.PretrainedEmbeddingVectorizer] pools documents
@@ -26,6 +28,7 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 
 from ._average import AvgWord2VecTransformer
 from ._corpus import LineCorpus
+from ._fasttext import FastTextVectorizer
 from ._loading import clear_registry, load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
 from ._sequences import EmbeddingSequencer
@@ -36,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AvgWord2VecTransformer",
     "EmbeddingSequencer",
+    "FastTextVectorizer",
     "LineCorpus",
     "PretrainedEmbeddingVectorizer",
     "Word2VecVectorizer",

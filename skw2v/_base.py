@@ -11,6 +11,7 @@ between copies (``_sharing.py``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
@@ -24,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import _fit_context
 from ._docstrings import fill_doc
+from ._mapped import key_lookup
 from ._models import N_JOBS_CONSTRAINT
 from ._parallel import pool_in_processes
 from ._pooler import POOLING_CONSTRAINTS, Pooler
@@ -316,6 +318,48 @@ class _BaseEmbeddingVectorizer(
     def _n_features_out(self) -> int:
         """Width of the output, used by ``get_feature_names_out``."""
         return self._pooler.width(self.wv_.vector_size)
+
+    # -- coverage -------------------------------------------------------------------
+
+    def coverage(self, X, *, n_missing: int = 20) -> dict:
+        """Count how many tokens of ``X`` have a vector, and list the missing ones.
+
+        Tokens found through another casing or joined into a phrase count as
+        found; with a fastText model, tokens absent from its vocabulary count as
+        missing even though their n-grams give them a vector (``n_subword``
+        counts those). The estimator is not modified.
+
+        Parameters
+        ----------
+        {{X}}
+        n_missing : int, default=20
+            How many of the most frequent missing words to list.
+
+        Returns
+        -------
+        report : dict
+            ``n_tokens``, ``n_found``, ``share_found`` (``n_found / n_tokens``),
+            ``n_unique``, ``n_unique_found``, ``n_subword`` and ``missing``, a
+            list of ``(word, count)`` pairs, most frequent first.
+        """
+        check_is_fitted(self)
+        documents = check_documents(X, allow_empty=True)
+        tokens, _ = self._canonical_tokens(documents)
+        counts = Counter(tokens)
+        known = key_lookup(self.wv_, list(counts))
+        missing = Counter({w: c for w, c in counts.items() if w not in known})
+        n_tokens = sum(counts.values())
+        n_found = n_tokens - sum(missing.values())
+        subword = self._word_table().has_subwords
+        return {
+            "n_tokens": n_tokens,
+            "n_found": n_found,
+            "share_found": n_found / n_tokens if n_tokens else 0.0,
+            "n_unique": len(counts),
+            "n_unique_found": len(counts) - len(missing),
+            "n_subword": sum(missing.values()) if subword else 0,
+            "missing": missing.most_common(n_missing),
+        }
 
     # -- what the pooling step learned --------------------------------------------
 

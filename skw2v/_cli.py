@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._corpus import LineCorpus
+from ._fasttext import FastTextVectorizer
 from ._formats import WRITABLE, supported
-from ._models import WORD2VEC
 from ._word2vec import Word2VecVectorizer
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -43,11 +43,22 @@ DEFAULT_SIMILARITY = ("wordsim353", "simlex999")
 DEFAULT_ANALOGIES = "google"
 
 
-#: The defaults of ``train``: those of ``Word2VecVectorizer``.
+#: The models ``train --model`` trains, by name: the estimator of each.
+TRAINED_MODELS = {
+    estimator._spec.name: estimator
+    for estimator in (Word2VecVectorizer, FastTextVectorizer)
+}
+
+#: The defaults of ``train``: those of ``Word2VecVectorizer``, and of
+#: ``FastTextVectorizer`` for its n-gram options.
 TRAIN_DEFAULTS = {
     name: parameter.default
-    for name, parameter in inspect.signature(Word2VecVectorizer).parameters.items()
+    for estimator in reversed(TRAINED_MODELS.values())
+    for name, parameter in inspect.signature(estimator).parameters.items()
 }
+
+#: The options of ``train`` that only fastText has.
+NGRAM_OPTIONS = ("min_n", "max_n", "bucket")
 
 
 class CommandError(Exception):
@@ -151,6 +162,8 @@ def _run_train(args) -> None:
     fmt = args.format or FORMAT_BY_SUFFIX.get(out.suffix.lower(), "word2vec-binary")
     if not out.parent.is_dir():
         raise CommandError(f"output directory {str(out.parent)!r} does not exist")
+    estimator = TRAINED_MODELS[args.model]
+    spec = estimator._spec
     corpus = LineCorpus(args.corpus)
     params = {
         "vector_size": args.vector_size,
@@ -164,14 +177,23 @@ def _run_train(args) -> None:
         "n_jobs": args.workers,
         "random_state": args.seed,
     }
+    ngrams = {name: getattr(args, name) for name in NGRAM_OPTIONS}
+    given = [name for name, value in ngrams.items() if value is not None]
+    if given and not set(NGRAM_OPTIONS) <= set(spec.hyperparameters):
+        options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+        raise CommandError(f"{options}: only for --model fasttext")
+    if set(NGRAM_OPTIONS) <= set(spec.hyperparameters):
+        params.update(
+            {k: TRAIN_DEFAULTS[k] if v is None else v for k, v in ngrams.items()}
+        )
     # Refused before anything is said or trained, in the command's name.
-    WORD2VEC.check({**TRAIN_DEFAULTS, **params}, caller="skw2v train")
-    vectorizer = Word2VecVectorizer(
+    spec.check({**TRAIN_DEFAULTS, **params}, caller="skw2v train")
+    vectorizer = estimator(
         **params, lowercase=not args.keep_case, verbose=0 if args.quiet else 1
     )
     if not args.quiet:
         _say(
-            f"Training {'Skip-Gram' if args.sg else 'CBOW'} word2vec on "
+            f"Training {'Skip-Gram' if args.sg else 'CBOW'} {args.model} on "
             f"{len(corpus.files)} file(s) in {str(corpus.path)!r}: "
             f"{args.vector_size} dims, window {args.window}, {args.epochs} epochs, "
             f"{args.workers} worker(s)"
@@ -184,15 +206,24 @@ def _run_train(args) -> None:
     payload = {
         "output": str(out),
         "format": fmt,
+        "model": args.model,
         "words": len(wv),
         "dims": wv.vector_size,
         "seconds": round(seconds, 3),
     }
+    # Only gensim's format keeps a fastText table's n-gram vectors.
+    words_only = getattr(wv, "bucket", 0) and fmt != "gensim"
     _emit(
         args,
         payload,
         f"Saved {len(wv)} words x {wv.vector_size} dims to {out} ({fmt}) "
-        f"in {seconds:.1f} s.",
+        f"in {seconds:.1f} s."
+        + (
+            " The n-gram vectors are not in this format: save as .kv (gensim) "
+            "to keep the vectors of unseen words."
+            if words_only
+            else ""
+        ),
     )
 
 
@@ -436,10 +467,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "train",
         help="train word vectors on a text corpus and save them",
         description=(
-            "Train word2vec on CORPUS, a UTF-8 text file with one document per "
-            "line or a directory of such files, streamed from disk. Lines are "
-            "lowercased and tokenized as skw2v's vectorizers do. The defaults "
-            "are Word2VecVectorizer's (gensim's, with one thread)."
+            "Train word2vec (or fastText) on CORPUS, a UTF-8 text file with one "
+            "document per line or a directory of such files, streamed from "
+            "disk. Lines are lowercased and tokenized as skw2v's vectorizers "
+            "do. The defaults are Word2VecVectorizer's and FastTextVectorizer's "
+            "(gensim's, with one thread)."
         ),
     )
     train.add_argument("corpus", metavar="CORPUS", help="text file or directory")
@@ -450,6 +482,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=tuple(WRITABLE),
         help=FORMAT_HELP,
+    )
+    train.add_argument(
+        "--model",
+        choices=tuple(TRAINED_MODELS),
+        default="word2vec",
+        help="the model trained (default word2vec); fastText also learns "
+        "vectors of character n-grams, which give unseen words a vector",
     )
     train.add_argument("--sg", action="store_true", help="Skip-Gram (default CBOW)")
     train.add_argument(
@@ -471,6 +510,17 @@ def _build_parser() -> argparse.ArgumentParser:
             default=default,
             metavar="X" if kind is _non_negative_float else "N",
             help=f"{text} (default {default:g})",
+        )
+    for name, text in [
+        ("min_n", "shortest character n-grams"),
+        ("max_n", "longest character n-grams"),
+        ("bucket", "number of n-gram vectors"),
+    ]:
+        train.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=_non_negative_int,
+            metavar="N",
+            help=f"{text} (fastText only; default {TRAIN_DEFAULTS[name]:_})",
         )
     train.add_argument(
         "--workers",

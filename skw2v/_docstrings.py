@@ -80,6 +80,93 @@ token_pattern : str or None, default=r"{DEFAULT_TOKEN_PATTERN}"
 tokenizer : callable or None, default=None
     A function ``str -> list[str]`` that replaces the regular expression
     (after lowercasing, with ``lowercase=True``).""",
+    "word2vec_hyperparameters": """\
+vector_size : int, default=100
+    Dimensionality of the word vectors (and of the output).
+window : int, default=5
+    Maximum distance between the current and a predicted word.
+min_count : int, default=5
+    Ignore words with a total frequency lower than this.
+sg : {0, 1}, default=0
+    Training algorithm: 1 for Skip-Gram, 0 for CBOW.
+hs : {0, 1}, default=0
+    1 for hierarchical softmax; 0 for negative sampling (if ``negative > 0``).
+negative : int, default=5
+    Number of noise words drawn for negative sampling (0 disables it; then
+    ``hs`` must be 1).
+ns_exponent : float, default=0.75
+    Exponent of the word frequencies from which noise words are drawn.
+cbow_mean : {1, 0}, default=1
+    With CBOW, 1 averages the context vectors, 0 sums them.
+sample : float, default=1e-3
+    Threshold for down-sampling frequent words (0 disables it).
+alpha : float, default=0.025
+    Initial learning rate.
+min_alpha : float, default=1e-4
+    Learning rate at the end of training (it decays linearly).
+epochs : int, default=5
+    Passes over the corpus.
+max_vocab_size : int or None, default=None
+    Cap on the vocabulary while it is being counted (prunes rare words to
+    bound memory); None means no cap.
+max_final_vocab : int or None, default=None
+    Keep at most this many words, raising ``min_count`` as needed.
+shrink_windows : bool, default=True
+    Sample the effective window size uniformly from ``[1, window]`` for each
+    word, as the original word2vec does.""",
+    "training_runtime": """\
+n_jobs : int or None, default=None
+    Worker threads for training, and parallel workers for ``transform``
+    as in [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] (where results do
+    not depend on it). None means 1, which together with an int
+    ``random_state`` makes training reproducible; -1 means all CPUs.
+    With several threads on a streamed corpus (from 3 threads on a
+    list), the pass that counts the words also writes the tokens to a
+    temporary file (on disk for a stream, in memory under ``/dev/shm``
+    for a list when there is room; removed afterwards), and each thread
+    trains on its own part of that file (gensim's ``corpus_file`` mode),
+    which scales with the cores where gensim's single reading thread
+    would not; with 2 threads a list trains faster from that reading
+    thread. The order in which threads update the shared vectors
+    varies from run to run, so vectors differ slightly between runs even
+    with a fixed ``random_state``.
+random_state : int, RandomState instance or None, default=None
+    Seed of the vector initialisation and of the sampling during training.
+    An int is passed to gensim as ``seed`` unchanged. With an int and one
+    worker, two fits give bit-identical vectors, also in different processes.""",
+    "lowercase_trained": """\
+lowercase : bool, default=True
+    Convert raw documents to lowercase before tokenizing. Already tokenized
+    documents are used exactly as given, and every token is looked up as
+    written: the vocabulary holds this estimator's own tokens. With
+    ``init_vectors``, a word finds its pretrained vector through its casings
+    too (as in ``PretrainedEmbeddingVectorizer``).""",
+    "keep_model": """\
+keep_model : bool, default=False
+    Keep the whole gensim model (with its training state, about twice the
+    size of the vectors) in ``model_``, e.g. to continue training it. By
+    default only the vectors are kept.""",
+    "verbose_training": """\
+verbose : int, default=0
+    Report progress once per epoch (a tqdm bar when tqdm is installed).""",
+    "memory": """\
+memory : str, PathLike, joblib.Memory or None, default=None
+    Cache the trained vectors in this directory (a ``joblib.Memory``
+    lends its ``location``), as ``Pipeline(memory=...)`` caches fitted
+    steps: a later fit with the same training hyperparameters,
+    ``random_state``, ``n_jobs``, training tokens (so the same documents
+    and tokenizer) and ``init_vectors`` maps the vectors from the cache
+    instead of training again. In a grid search, candidates that differ
+    only in ``pooling``, ``weighting``, ``sif_a``, ``remove_components``,
+    ``norm`` or the classifier's parameters train once per fold; the
+    results are the same, value for value, as without ``memory``. The
+    entries are data only (``.npy`` and JSON, never pickles), written
+    atomically, memory-mapped by every process that reads them, and
+    rebuilt with a warning when damaged. With ``random_state=None`` the
+    vectors of an earlier fit are reused as they are, not redrawn. The
+    cache is not used with ``keep_model=True`` or by ``partial_fit``, and
+    vectors read from it have no word counts (``wv_.get_vecattr(word,
+    "count")``). Delete the directory to clear it.""",
     "fit_parameters": """\
 Parameters
 ----------

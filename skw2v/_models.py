@@ -18,7 +18,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from gensim.models import Word2Vec
+from gensim.models import FastText, Word2Vec
 from joblib import effective_n_jobs
 from sklearn.utils import check_random_state
 
@@ -198,29 +198,54 @@ class ModelSpec:
         return self.model_class(**self.gensim_parameters(params))
 
 
+#: The hyperparameters of word2vec's training, shared by fastText.
+_WORD2VEC_HYPERPARAMETERS = {
+    "vector_size": Hyperparameter(_count(1)),
+    "window": Hyperparameter(_count(1)),
+    "min_count": Hyperparameter(_count(0)),
+    "sg": Hyperparameter(_flag()),
+    "hs": Hyperparameter(_flag()),
+    "negative": Hyperparameter(_count(0)),
+    # count ** ns_exponent must stay a finite, non-zero float64 for every
+    # count a corpus can have.
+    "ns_exponent": Hyperparameter([Interval(Real, -10, 10, closed="both")]),
+    "cbow_mean": Hyperparameter(_flag()),
+    "sample": Hyperparameter([Interval(Real, 0, 1, closed="both")]),
+    "alpha": Hyperparameter([Interval(Real, 0, FLOAT32_MAX, closed="right")]),
+    "min_alpha": Hyperparameter([Interval(Real, 0, FLOAT32_MAX, closed="both")]),
+    "epochs": Hyperparameter(_count(1)),
+    "max_vocab_size": Hyperparameter([*_count(1), None]),
+    "max_final_vocab": Hyperparameter([*_count(1), None]),
+    "shrink_windows": Hyperparameter(["boolean"]),
+}
+
 WORD2VEC = ModelSpec(
     name="word2vec",
     model_class=Word2Vec,
+    hyperparameters={**_WORD2VEC_HYPERPARAMETERS, **RUNTIME_HYPERPARAMETERS},
+    rules=(_needs_an_output_layer,),
+    cache_layout="vectors",
+)
+
+#: fastText's default number of n-gram buckets, and gensim's.
+FASTTEXT_BUCKET, GENSIM_FASTTEXT_BUCKET = 200_000, 2_000_000
+
+FASTTEXT = ModelSpec(
+    name="fasttext",
+    model_class=FastText,
     hyperparameters={
-        "vector_size": Hyperparameter(_count(1)),
-        "window": Hyperparameter(_count(1)),
-        "min_count": Hyperparameter(_count(0)),
-        "sg": Hyperparameter(_flag()),
-        "hs": Hyperparameter(_flag()),
-        "negative": Hyperparameter(_count(0)),
-        # count ** ns_exponent must stay a finite, non-zero float64 for every
-        # count a corpus can have.
-        "ns_exponent": Hyperparameter([Interval(Real, -10, 10, closed="both")]),
-        "cbow_mean": Hyperparameter(_flag()),
-        "sample": Hyperparameter([Interval(Real, 0, 1, closed="both")]),
-        "alpha": Hyperparameter([Interval(Real, 0, FLOAT32_MAX, closed="right")]),
-        "min_alpha": Hyperparameter([Interval(Real, 0, FLOAT32_MAX, closed="both")]),
-        "epochs": Hyperparameter(_count(1)),
-        "max_vocab_size": Hyperparameter([*_count(1), None]),
-        "max_final_vocab": Hyperparameter([*_count(1), None]),
-        "shrink_windows": Hyperparameter(["boolean"]),
+        **_WORD2VEC_HYPERPARAMETERS,
+        "min_n": Hyperparameter(_count(1)),
+        "max_n": Hyperparameter(_count(1)),
+        "bucket": Hyperparameter(
+            _count(0),
+            own_default=f"gensim's {GENSIM_FASTTEXT_BUCKET:_} buckets hold "
+            f"{GENSIM_FASTTEXT_BUCKET:_} x vector_size floats (800 MB at 100 "
+            "dimensions) per model, per grid-search candidate in flight, for no "
+            "measured gain in accuracy (docs/benchmarks.md)",
+        ),
         **RUNTIME_HYPERPARAMETERS,
     },
     rules=(_needs_an_output_layer,),
-    cache_layout="vectors",
+    cache_layout="fasttext",
 )

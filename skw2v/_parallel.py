@@ -2,7 +2,7 @@
 
 Everything here is about when processes pay and how they share their output;
 the estimator passed in says what its workers receive
-(``_worker_copy``, ``_pickled_table``) and how to pool (``_pool_documents``).
+(``_worker_copy``, ``_pickled_arrays``) and how to pool (``_pool_documents``).
 Threads would not help: tokenizing and the dictionary lookups hold the GIL.
 """
 
@@ -42,10 +42,11 @@ def _is_memory_mapped(array: np.ndarray) -> bool:
 
 def table_bytes_to_copy(estimator) -> int:
     """Count the bytes of vector table joblib would copy to send ``estimator``."""
-    table = estimator._pickled_table()
-    if table is None or table.nbytes <= JOBLIB_MAX_NBYTES:
-        return 0
-    return 0 if _is_memory_mapped(table) else table.nbytes
+    return sum(
+        array.nbytes
+        for array in estimator._pickled_arrays()
+        if array.nbytes > JOBLIB_MAX_NBYTES and not _is_memory_mapped(array)
+    )
 
 
 def worth_processes(shipped, documents: list, n_jobs: int) -> bool:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from numbers import Integral
 
 from gensim.models import KeyedVectors
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import Interval
 from ._docstrings import fill_doc
 from ._loading import file_fingerprint, load_vectors
-from ._mapped import key_lookup
-from ._text import DEFAULT_TOKEN_PATTERN, check_documents
+from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import WordTable
 
 
@@ -192,48 +189,6 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         return WordTable(
             self.wv_, casings=self.lowercase, max_phrase_words=self.max_phrase_words
         )
-
-    # -- coverage -------------------------------------------------------------------
-
-    def coverage(self, X, *, n_missing: int = 20) -> dict:
-        """Count how many tokens of ``X`` have a vector, and list the missing ones.
-
-        Tokens found through another casing or joined into a phrase count as
-        found; with a fastText model, tokens absent from its vocabulary count as
-        missing even though their n-grams give them a vector (``n_subword``
-        counts those). The estimator is not modified.
-
-        Parameters
-        ----------
-        {{X}}
-        n_missing : int, default=20
-            How many of the most frequent missing words to list.
-
-        Returns
-        -------
-        report : dict
-            ``n_tokens``, ``n_found``, ``share_found`` (``n_found / n_tokens``),
-            ``n_unique``, ``n_unique_found``, ``n_subword`` and ``missing``, a
-            list of ``(word, count)`` pairs, most frequent first.
-        """
-        check_is_fitted(self)
-        documents = check_documents(X, allow_empty=True)
-        tokens, _ = self._canonical_tokens(documents)
-        counts = Counter(tokens)
-        known = key_lookup(self.wv_, list(counts))
-        missing = Counter({w: c for w, c in counts.items() if w not in known})
-        n_tokens = sum(counts.values())
-        n_found = n_tokens - sum(missing.values())
-        subword = self._word_table().has_subwords
-        return {
-            "n_tokens": n_tokens,
-            "n_found": n_found,
-            "share_found": n_found / n_tokens if n_tokens else 0.0,
-            "n_unique": len(counts),
-            "n_unique_found": len(counts) - len(missing),
-            "n_subword": sum(missing.values()) if subword else 0,
-            "missing": missing.most_common(n_missing),
-        }
 
     # -- pickling: a reference to the file, not the table ---------------------------
 

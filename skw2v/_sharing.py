@@ -21,6 +21,10 @@ import numpy as np
 
 from ._compat import _clone_parametrized
 
+#: The arrays of a table: every table's vectors, and a fastText table's words'
+#: own vectors and n-gram vectors.
+_TABLE_ARRAYS = ("vectors", "vectors_vocab", "vectors_ngrams")
+
 #: Key of a pickled state whose table was left out, to be reloaded.
 _BY_REFERENCE = "_skw2v_table_by_reference"
 
@@ -34,9 +38,7 @@ def _without_memmaps(wv):
     them and sends its path to worker processes.
     """
     names = [
-        name
-        for name in ("vectors", "vectors_vocab", "vectors_ngrams")
-        if isinstance(getattr(wv, name, None), np.memmap)
+        name for name in _TABLE_ARRAYS if isinstance(getattr(wv, name, None), np.memmap)
     ]
     if not names:
         return wv
@@ -68,11 +70,15 @@ class _SharedTableMixin:
         """Set ``wv_`` again after unpickling a state that left it out."""
         raise NotImplementedError
 
-    def _pickled_table(self) -> np.ndarray | None:
-        """Return the array of vectors a pickle of this estimator holds, if any."""
-        if self._table_by_reference():
-            return None
-        return getattr(getattr(self, "wv_", None), "vectors", None)
+    def _pickled_arrays(self) -> list[np.ndarray]:
+        """Return the arrays of the table a pickle of this estimator holds.
+
+        The vectors, and those of a fastText table's n-grams; none when the
+        table travels by reference.
+        """
+        wv = None if self._table_by_reference() else getattr(self, "wv_", None)
+        arrays = (getattr(wv, name, None) for name in _TABLE_ARRAYS)
+        return [array for array in arrays if isinstance(array, np.ndarray)]
 
     def _worker_copy(self):
         """Return a copy of the estimator holding only what pooling needs.

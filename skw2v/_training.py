@@ -181,7 +181,10 @@ def _build_and_train(
             )
         n_initialized = None
         if init_vectors is not None:
-            table = WordTable(load_vectors(init_vectors), casings=casings)
+            pretrained = load_vectors(init_vectors)
+            if not update:
+                _copy_ngrams(pretrained, model)
+            table = WordTable(pretrained, casings=casings)
             initialized = table.copy_rows_into(
                 model.wv, name="init_vectors", start=n_before
             )
@@ -202,6 +205,31 @@ def _build_and_train(
             )
     model.callbacks = ()
     return n_initialized
+
+
+def _copy_ngrams(pretrained, model: Word2Vec) -> None:
+    """Start a fastText model's n-gram vectors from those of pretrained fastText ones.
+
+    Only n-grams hashed the same way can be copied: the two must have the
+    same ``min_n``, ``max_n`` and ``bucket``. Word vectors without n-grams
+    (word2vec, GloVe) leave the model's n-gram vectors random.
+    """
+    wv = model.wv
+    if not getattr(wv, "bucket", 0) or not getattr(pretrained, "bucket", 0):
+        return
+    mine = {"min_n": wv.min_n, "max_n": wv.max_n, "bucket": wv.bucket}
+    theirs = {name: int(getattr(pretrained, name)) for name in mine}
+    if mine != theirs:
+        settings = ", ".join(f"{name}={value}" for name, value in theirs.items())
+        raise ValueError(
+            f"init_vectors is a fastText model whose n-grams are hashed with "
+            f"{settings}, and this model with "
+            + ", ".join(f"{name}={value}" for name, value in mine.items())
+            + f"; set {settings} to start from its n-gram vectors."
+        )
+    if pretrained.vector_size == wv.vector_size:  # else copy_rows_into refuses
+        wv.vectors_ngrams[:] = pretrained.vectors_ngrams
+        wv.adjust_vectors()
 
 
 @contextmanager

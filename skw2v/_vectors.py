@@ -408,7 +408,8 @@ class WordTable:
 
         A word of ``target`` is looked up by ``rows`` (with casings when
         the table has them); only the rows from ``start`` on are considered.
-        ``name`` is the parameter named in errors.
+        A fastText ``target`` gets the pretrained vectors as its words'
+        composed vectors. ``name`` is the parameter named in errors.
         """
         if self.wv.vector_size != target.vector_size:
             raise ValueError(
@@ -418,5 +419,17 @@ class WordTable:
             )
         ids = self.rows(target.index_to_key[start:])
         rows = np.flatnonzero(ids >= 0)
-        target.vectors[start + rows] = self.wv.vectors[ids[rows]]
-        return start + rows
+        found, pretrained = start + rows, self.wv.vectors[ids[rows]]
+        if hasattr(target, "vectors_vocab"):
+            # fastText: a word's vector is the mean of its own row and of its
+            # n-grams' rows. Its own row is set so that the mean is the
+            # pretrained vector, whatever its n-grams hold.
+            counts = np.fromiter(
+                (len(target.buckets_word[i]) + 1 for i in found.tolist()),
+                np.float32,
+                len(found),
+            )
+            shift = counts[:, None] * (pretrained - target.vectors[found])
+            target.vectors_vocab[found] += shift
+        target.vectors[found] = pretrained
+        return found

@@ -10,7 +10,7 @@ import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
-from skw2v import LineCorpus, Word2VecVectorizer
+from skw2v import FastTextVectorizer, LineCorpus, Word2VecVectorizer
 from skw2v._cli import main
 from skw2v.evaluation import evaluate_analogies, evaluate_similarity
 
@@ -84,6 +84,49 @@ def test_train_defaults_are_the_vectorizers(tmp_path):
     assert main(["train", LEE, "-o", str(out), "--quiet", "--epochs", "1"]) == 0
     second = KeyedVectors.load_word2vec_format(str(out), binary=True).vectors
     assert not np.array_equal(first, second)
+
+
+def test_train_fasttext_keeps_the_ngrams_in_gensims_format(tmp_path, capsys, lee_lines):
+    out = tmp_path / "lee.kv"
+    payload = run_json(
+        capsys,
+        "train",
+        LEE,
+        "-o",
+        out,
+        "--model",
+        "fasttext",
+        "--bucket",
+        "5000",
+        "--min-n",
+        "2",
+        *TRAIN_OPTIONS,
+    )
+    assert payload["model"] == "fasttext" and payload["format"] == "gensim"
+    saved = KeyedVectors.load(str(out))
+    fitted = FastTextVectorizer(
+        vector_size=16, min_count=2, bucket=5000, min_n=2, random_state=0
+    ).fit(lee_lines)
+    assert (saved.min_n, saved.max_n, saved.bucket) == (2, 6, 5000)
+    np.testing.assert_array_equal(saved.vectors_ngrams, fitted.wv_.vectors_ngrams)
+    np.testing.assert_array_equal(saved["unseenword"], fitted.wv_["unseenword"])
+    # A word2vec format holds the words only, and the command says so.
+    code, out_text, _ = run(
+        capsys,
+        "train",
+        LEE,
+        "-o",
+        tmp_path / "lee.bin",
+        "--model",
+        "fasttext",
+        "--bucket",
+        "5000",
+        *TRAIN_OPTIONS,
+    )
+    assert code == 0 and "save as .kv (gensim)" in out_text
+    # The n-gram options are fastText's.
+    code, _, err = run(capsys, "train", LEE, "-o", tmp_path / "v.bin", "--bucket", "9")
+    assert_one_line_error(code, err, 1, "--bucket: only for --model fasttext")
 
 
 def test_train_validates_through_the_shared_rules(tmp_path, capsys):

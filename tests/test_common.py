@@ -8,6 +8,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skw2v import (
     AvgWord2VecTransformer,
     EmbeddingSequencer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
 )
@@ -20,6 +21,7 @@ def _estimators():
     pretrained = _pretrained_vectorizer()
     return [
         vectorizer,
+        FastTextVectorizer(vector_size=16, min_count=2, epochs=3, bucket=1000),
         AvgWord2VecTransformer(vectors=pretrained),
         # Every pooling step at once: weighting, concatenation, component removal.
         AvgWord2VecTransformer(

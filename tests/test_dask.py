@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skw2v import PretrainedEmbeddingVectorizer, Word2VecVectorizer
+from skw2v import FastTextVectorizer, PretrainedEmbeddingVectorizer, Word2VecVectorizer
 
 dask = pytest.importorskip("dask", reason="the dask extra is not installed")
 pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -66,6 +66,21 @@ def test_word2vec_rows_equal_local_transform(dask_client, fitted_vectorizer, tex
     np.testing.assert_allclose(
         result.to_numpy(), fitted_vectorizer.transform(texts), atol=1e-6
     )
+
+
+def test_fasttext_rows_with_unseen_words_equal_local_transform(
+    dask_client, texts, tmp_path
+):
+    # Trained with memory: the workers map the n-gram vectors from the entry.
+    fasttext = FastTextVectorizer(
+        vector_size=10, min_count=2, bucket=5000, random_state=0, memory=tmp_path
+    ).fit(texts)
+    docs = [*texts[:60], "unwatchably overlong"]
+    assert not {"unwatchably", "overlong"} & set(fasttext.wv_.key_to_index)
+    result = transform(fasttext, dd.from_pandas(pd.Series(docs), npartitions=3))
+    rows = result.compute().to_numpy()
+    np.testing.assert_allclose(rows, fasttext.transform(docs), atol=1e-6)
+    assert rows[-1].any()  # the subword vectors of the unseen words
 
 
 def test_the_estimator_is_one_key_of_the_graph(fitted_vectorizer, texts):

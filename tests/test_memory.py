@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-import skw2v._word2vec
+import skw2v._trained
 from skw2v import (
     AvgWord2VecTransformer,
     PretrainedEmbeddingVectorizer,
@@ -26,13 +26,13 @@ from skw2v import (
 def trainings(monkeypatch):
     """Count the trainings (real ones) that the estimators run."""
     calls = []
-    train = skw2v._word2vec.train_model
+    train = skw2v._trained.train_model
 
     def counting(*args, **kwargs):
         calls.append(kwargs)
         return train(*args, **kwargs)
 
-    monkeypatch.setattr(skw2v._word2vec, "train_model", counting)
+    monkeypatch.setattr(skw2v._trained, "train_model", counting)
     return calls
 
 
@@ -194,16 +194,16 @@ _FIT_AT = textwrap.dedent(
     """
     import sys, time
     import numpy as np
-    import skw2v._word2vec
+    import skw2v._trained
     from skw2v import Word2VecVectorizer
     from skw2v.datasets import load_movie_reviews
 
     trained = []
-    train = skw2v._word2vec.train_model
+    train = skw2v._trained.train_model
     def counting(*args, **kwargs):
         trained.append(1)
         return train(*args, **kwargs)
-    skw2v._word2vec.train_model = counting
+    skw2v._trained.train_model = counting
 
     X = load_movie_reviews().data[:2000]
     time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together

@@ -8,18 +8,21 @@ import numpy as np
 import pytest
 from gensim.models import FastText, Word2Vec
 
-from skw2v import Word2VecVectorizer
+from skw2v import FastTextVectorizer, Word2VecVectorizer
 from skw2v._memory import cached_training
-from skw2v._models import WORD2VEC, ModelSpec
+from skw2v._models import FASTTEXT, WORD2VEC, ModelSpec
 from skw2v._training import train_model
 
 #: Each estimator with its spec.
-ESTIMATORS = [(Word2VecVectorizer, WORD2VEC)]
+ESTIMATORS = [(Word2VecVectorizer, WORD2VEC), (FastTextVectorizer, FASTTEXT)]
 
 #: The hyperparameters whose default is not gensim's, by spec: the documented
 #: exceptions (``Hyperparameter.own_default``), listed here once more so that
 #: a new one is a deliberate change of this list too.
-OWN_DEFAULTS = {"word2vec": {"n_jobs", "random_state"}}
+OWN_DEFAULTS = {
+    "word2vec": {"n_jobs", "random_state"},
+    "fasttext": {"n_jobs", "random_state", "bucket"},
+}
 
 
 @pytest.mark.parametrize(("estimator", "spec"), ESTIMATORS)
@@ -81,6 +84,12 @@ def test_the_gensim_model_gets_every_hyperparameter():
     expected = {**params, "workers": 2, "seed": 11}
     del expected["n_jobs"], expected["random_state"]
     assert {name: getattr(model, name) for name in expected} == expected
+    # fastText: the same, and its n-grams' lengths and table.
+    ngrams = {"min_n": 2, "max_n": 4, "bucket": 100}
+    model = FASTTEXT.new_model({**params, **ngrams})
+    assert isinstance(model, FastText)
+    assert {name: getattr(model.wv, name) for name in ngrams} == ngrams
+    assert {name: getattr(model, name) for name in expected} == expected
 
 
 def test_the_rules_involving_several_parameters():
@@ -102,6 +111,7 @@ def test_the_progress_label_comes_from_the_model_class():
     assert WORD2VEC.progress_label == "[Word2VecVectorizer]"
     fasttext = replace(WORD2VEC, name="fasttext", model_class=FastText)
     assert fasttext.progress_label == "[FastTextVectorizer]"
+    assert FASTTEXT.progress_label == "[FastTextVectorizer]"
 
 
 def test_train_model_trains_the_specs_class(small_corpus, capsys, monkeypatch):

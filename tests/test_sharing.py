@@ -11,6 +11,7 @@ from sklearn.base import clone
 from skw2v import (
     AvgWord2VecTransformer,
     EmbeddingSequencer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
     load_vectors,
@@ -26,6 +27,7 @@ ESTIMATORS = {
     PretrainedEmbeddingVectorizer: "vectors",
     EmbeddingSequencer: "vectors",
     Word2VecVectorizer: "init_vectors",
+    FastTextVectorizer: "init_vectors",
 }
 
 
@@ -42,7 +44,7 @@ def test_every_estimator_shares_its_table_parameter(cls, fitted_vectorizer):
 def test_copies_share_the_fitted_table_and_pickles_hold_it(fitted_vectorizer):
     pooler = AvgWord2VecTransformer(vectors=fitted_vectorizer).fit(["good"])
     assert copy.copy(pooler).wv_ is pooler.wv_
-    assert pooler._pickled_table() is pooler.wv_.vectors
+    assert [a is pooler.wv_.vectors for a in pooler._pickled_arrays()] == [True]
     restored = pickle.loads(pickle.dumps(pooler))
     np.testing.assert_array_equal(restored.wv_.vectors, pooler.wv_.vectors)
 
@@ -52,8 +54,8 @@ def test_a_table_from_a_file_travels_by_reference(tmp_path, fitted_vectorizer):
     fitted_vectorizer.wv_.save_word2vec_format(str(path), binary=True)
     by_reference = PretrainedEmbeddingVectorizer(vectors=path).fit(["good"])
     embedded = clone(by_reference).set_params(embed_vectors=True).fit(["good"])
-    assert by_reference._pickled_table() is None
-    assert embedded._pickled_table() is embedded.wv_.vectors
+    assert by_reference._pickled_arrays() == []
+    assert [a is embedded.wv_.vectors for a in embedded._pickled_arrays()] == [True]
     assert len(pickle.dumps(by_reference)) < len(pickle.dumps(embedded)) / 5
     assert copy.copy(by_reference).wv_ is by_reference.wv_  # copies share it
     assert table_bytes_to_copy(by_reference._worker_copy()) == 0

@@ -17,6 +17,7 @@ from sklearn.exceptions import NotFittedError
 
 from skw2v import (
     AvgWord2VecTransformer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
     load_vectors,
@@ -83,6 +84,20 @@ def test_word2vec_rows_equal_local_transform(frame, fitted_vectorizer, labelled)
     np.testing.assert_allclose(
         rows_of(features), fitted_vectorizer.transform(texts), atol=1e-6
     )
+
+
+def test_fasttext_rows_with_unseen_words_equal_local_transform(
+    spark, labelled, tmp_path
+):
+    texts, _ = labelled
+    fasttext = FastTextVectorizer(
+        vector_size=10, min_count=2, bucket=5000, random_state=0, memory=tmp_path
+    ).fit(texts)
+    docs = [*texts[:60], "unwatchably overlong"]
+    df = spark.createDataFrame(list(enumerate(docs)), ["id", "text"])
+    rows = rows_of(transform(fasttext, df, "text").orderBy("id"))
+    np.testing.assert_allclose(rows, fasttext.transform(docs), atol=1e-6)
+    assert rows[-1].any()  # the subword vectors of the unseen words
 
 
 @pytest.mark.parametrize("ship_file", [None, True], ids=["path", "addFile"])

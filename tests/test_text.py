@@ -11,6 +11,7 @@ from gensim.models import KeyedVectors
 from skw2v import (
     AvgWord2VecTransformer,
     EmbeddingSequencer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
 )
@@ -211,7 +212,9 @@ def test_check_documents_allow_empty():
     assert check_documents([], allow_empty=True) == []
 
 
-@pytest.mark.parametrize("Estimator", [Word2VecVectorizer, AvgWord2VecTransformer])
+@pytest.mark.parametrize(
+    "Estimator", [Word2VecVectorizer, FastTextVectorizer, AvgWord2VecTransformer]
+)
 def test_transform_before_fit(Estimator):
     from sklearn.exceptions import NotFittedError
 
@@ -237,6 +240,7 @@ def phrases():
     "estimator",
     [
         Word2VecVectorizer(),
+        FastTextVectorizer(),
         AvgWord2VecTransformer(),
         PretrainedEmbeddingVectorizer(max_phrase_words=3),
         EmbeddingSequencer(),
