@@ -132,7 +132,8 @@ def test_quoted_defaults_are_the_code_defaults():
         for estimator in owners:
             default = inspect.signature(estimator).parameters[name].default
             if ast.literal_eval(value) != default:
-                wrong.append(f"{page}: `{name}={value}`, {estimator.__name__}: {default!r}")
+                owner = estimator.__name__
+                wrong.append(f"{page}: `{name}={value}`, {owner}: {default!r}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -146,7 +147,8 @@ def test_load_vectors_signature_as_quoted():
     node = ast.parse(f"def f({quoted}): pass").body[0].args
     shown = [(a.arg, None) for a in node.posonlyargs + node.args]
     shown += [
-        (a.arg, ast.literal_eval(d)) for a, d in zip(node.kwonlyargs, node.kw_defaults)
+        (a.arg, ast.literal_eval(d))
+        for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True)
     ]
     runs = [
         (p.name, None if p.default is inspect.Parameter.empty else p.default)
@@ -156,7 +158,7 @@ def test_load_vectors_signature_as_quoted():
 
 
 def test_recommended_setting_is_the_few_labels_one():
-    """Each `Word2VecVectorizer(sg=1, ..., weighting="sif")` in the text is the curve's."""
+    """Each inline `Word2VecVectorizer(sg=1, ..., weighting="sif")` is the curve's."""
     from skw2v._demo import CURVE_WORD2VEC
 
     found = 0
