@@ -25,7 +25,7 @@ thread, so the numbers are the same on every run.
 
 Run ``python examples/plot_analogy_offsets.py --out offsets.png``; ``--quick``
 (or ``SKW2V_EXAMPLES_QUICK=1``) trains for two epochs only, to check that the
-script runs. Needs matplotlib: ``pip install "skw2v[plot]"``.
+script runs. Needs matplotlib: ``pip install -e ".[plot]"``.
 """
 
 # %%

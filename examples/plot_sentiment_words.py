@@ -26,7 +26,7 @@ every run.
 
 Run ``python examples/plot_sentiment_words.py --out words.png``; ``--quick``
 (or ``SKW2V_EXAMPLES_QUICK=1``) trains on a third of the reviews for one
-epoch, to check that the script runs. Needs matplotlib: ``pip install "skw2v[plot]"``.
+epoch, to check that the script runs. Needs matplotlib: ``pip install -e ".[plot]"``.
 """
 
 # %%

@@ -10,8 +10,8 @@ The "pretrained" vectors are trained by :class:`skw2v.Word2VecVectorizer` on a
 larger split of the reviews that the classifier never sees; with real
 pretrained vectors pass a file instead (``EmbeddingSequencer(vectors=path)``).
 
-Needs PyTorch: ``pip install torch`` (on CPU-only machines pick the CPU build;
-torch is not installed by any skw2v extra). Run
+Needs PyTorch: ``pip install torch`` (on CPU-only machines pick the CPU build
+and install it before the ``torch`` extra, which would pull in CUDA). Run
 ``python examples/torch_embeddings.py --quick`` for a run of a few seconds.
 """
 

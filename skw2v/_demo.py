@@ -42,6 +42,10 @@ CURVE_WORD2VEC = {
     "random_state": 0,
 }
 
+#: The demo's grid search in its full run (``quick`` shrinks it); the docs
+#: describe it.
+DEMO_SEARCH = {"vector_size": 100, "epochs": 10, "cv": 3}
+
 #: A pipeline for one draw, built from the draw's (unlabelled) training texts.
 ModelFactory = Callable[[list], Pipeline]
 
@@ -262,13 +266,13 @@ def crossover(scores, model: str, baseline: str):
 
 
 def _grid_search(X_train, y_train, *, quick: bool, n_jobs: int, out, memory):
-    epochs = 3 if quick else 10
+    epochs = 3 if quick else DEMO_SEARCH["epochs"]
     pipeline = Pipeline(
         [
             (
                 "w2v",
                 Word2VecVectorizer(
-                    vector_size=50 if quick else 100,
+                    vector_size=50 if quick else DEMO_SEARCH["vector_size"],
                     min_count=2,
                     epochs=epochs,
                     random_state=0,
@@ -283,7 +287,7 @@ def _grid_search(X_train, y_train, *, quick: bool, n_jobs: int, out, memory):
         "w2v__pooling": ["mean"] if quick else ["mean", "mean+max"],
         "w2v__weighting": [None, "sif"],
     }
-    cv = 2 if quick else 3
+    cv = 2 if quick else DEMO_SEARCH["cv"]
     n_candidates = int(np.prod([len(values) for values in grid.values()]))
     out(
         f"Grid search: {n_candidates} settings (CBOW = sg 0, Skip-Gram = sg 1; "

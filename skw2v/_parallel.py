@@ -24,9 +24,9 @@ from ._warnings import warn_user
 PROCESS_MIN_CHARACTERS = 2_000_000
 
 #: joblib writes a vector table of over 16 MB that is not already memory-mapped
-#: to a file for the worker processes, on every call. Measured here: that
-#: costs about as much as two processes save on 1 character of text per 20
-#: bytes of table, so the batch must be larger by as much.
+#: to a file for the worker processes, on every call. That copy costs about as
+#: much as two processes save on 1 character of text per 20 bytes of table
+#: (``benchmarks/bench_large_table.py``), so the batch must be larger by as much.
 CHARACTERS_PER_BYTE = 1 / 20
 JOBLIB_MAX_NBYTES = 16 * 2**20
 

@@ -64,10 +64,10 @@ def _trains_from_file(documents: Iterable[Sequence[str]], workers: int) -> bool:
     producer thread, which holds the GIL while it reads the corpus; its
     ``corpus_file`` mode lets each worker read its own part of a file,
     without the GIL, at the cost of writing the file in the counting pass.
-    Measured on 2 cores (``benchmarks/bench_threads.py``): a stream, which
-    the producer thread would also tokenize, trains faster from the file with
-    2 threads already; a list of token lists, which it only hands out, trains
-    faster without, so a list uses the file only from
+    A stream, which the producer thread would also tokenize, trains faster
+    from the file with 2 threads already; a list of token lists, which it
+    only hands out, trains as fast without the file with 2 threads
+    (``benchmarks/bench_threads.py``), so a list uses the file only from
     ``IN_MEMORY_FILE_MIN_THREADS`` threads on, as the producer's share of the
     work grows. One thread trains from the corpus itself, exactly as gensim
     does.
