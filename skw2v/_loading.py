@@ -21,8 +21,10 @@ is detected and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
+import weakref
 from collections import Counter
 from numbers import Integral
 from pathlib import Path
@@ -41,7 +43,8 @@ from ._cache import (
     vectors_entry,
     write_entry,
 )
-from ._compat import Interval, validate_params
+from ._compact import DTYPES, compact_layout, compact_table
+from ._compat import Interval, StrOptions, validate_params
 from ._formats import VectorFormat, detect_format, is_pickle
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
@@ -52,6 +55,10 @@ _registry_lock = threading.Lock()
 #: How often this process parsed a file, mapped a cache entry or reused the
 #: registry; read by the tests and the benchmark.
 load_counts: Counter = Counter()
+
+#: The digest of every byte of the file each loaded table was read from
+#: (``source_digest``).
+_source_digests: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _count(event: str, path: Path) -> None:
@@ -75,6 +82,7 @@ def _count(event: str, path: Path) -> None:
         "vectors": "no_validation",  # checked below with a clear message
         "binary": ["boolean", None],
         "limit": [Interval(Integral, 1, None, closed="left"), None],
+        "dtype": [StrOptions(set(DTYPES)), None],
         "cache_dir": [str, os.PathLike, "boolean", None],
         "allow_pickle": ["boolean"],
         "verbose": ["verbose"],
@@ -86,6 +94,7 @@ def load_vectors(
     *,
     binary=None,
     limit=None,
+    dtype=None,
     cache_dir=None,
     allow_pickle=False,
     verbose=0,
@@ -113,6 +122,12 @@ def load_vectors(
     limit : int or None, default=None
         Keep only the first ``limit`` words of a word2vec or GloVe file (the
         most frequent ones, in the usual files), as gensim's ``limit`` does.
+    dtype : {None, "float32", "float16", "int8"}, default=None
+        How the table is kept (in memory and in its cache entry): None keeps
+        the file's precision (float32 for word2vec, GloVe and fastText files);
+        ``"float16"`` takes half the memory, ``"int8"`` a quarter (each row
+        stored as integers times one float32 scale, ``max |row| / 127``).
+        Pooling still adds up in float32. A fastText model cannot be int8.
     cache_dir : str, PathLike, bool or None, default=None
         Where the memory-mappable copies are kept. None (or True) means
         ``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``, else
@@ -166,6 +181,12 @@ def load_vectors(
                 "limit applies to vectors read from a file; for vectors already "
                 "in memory, pass the words you want to keep instead."
             )
+        if dtype is not None:
+            raise ValueError(
+                f"dtype={dtype!r} applies to vectors read from a file, which are "
+                "kept compact in their cache entry; save the vectors in memory "
+                "first (save_word2vec_format) and load that file with dtype=."
+            )
         if type(vectors).__name__ == "Word2VecModel" and hasattr(vectors, "getVectors"):
             from ._spark import keyed_vectors_from_model  # pyspark, only if used
 
@@ -181,13 +202,22 @@ def load_vectors(
             "format, e.g. KeyedVectors.load(path).save_word2vec_format("
             "'vectors.bin', binary=True)."
         )
-    stat = path.stat()
-    key = (str(path.resolve()), *file_version(path, stat), limit, binary)
+    version = file_version(path, path.stat())
+    key = (str(path.resolve()), *version, limit, binary, dtype)
     with _registry_lock:
         if key in _registry:
             _count("registry", path)
             return _registry[key]
-        kv = _load_file(path, stat, key, cache_dir=cache_dir, verbose=verbose)
+        kv = _load_file(
+            path,
+            key[0],
+            version,
+            limit=limit,
+            binary=binary,
+            dtype=dtype,
+            cache_dir=cache_dir,
+            verbose=verbose,
+        )
         _registry[key] = kv
         return kv
 
@@ -219,6 +249,22 @@ def clear_registry() -> None:
     """
     with _registry_lock:
         _registry.clear()
+
+
+def source_digest(wv: KeyedVectors) -> str | None:
+    """Return the SHA-256 of every byte of the file ``wv`` was loaded from.
+
+    Computed when the file is parsed and kept in its cache entry, so that a
+    table mapped from the entry knows it too; None for vectors that
+    [`load_vectors`][skw2v.load_vectors] did not read from a file.
+    """
+    return _source_digests.get(wv)
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of every byte of a file (read by blocks)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def file_fingerprint(path) -> dict:
@@ -259,43 +305,68 @@ def _check_path(vectors) -> Path:
 
 
 def _parse(
-    path: Path, fmt: VectorFormat, info: dict, *, limit, verbose
-) -> KeyedVectors:
+    path: Path, fmt: VectorFormat, info: dict, *, limit, dtype, verbose
+) -> tuple[KeyedVectors, str]:
+    """Parse the file; return its table, kept in ``dtype``, and its digest.
+
+    The digest is taken right after the parse, which has just read the whole
+    file: its bytes are still in the page cache, so this costs a few percent
+    of the parse.
+    """
     _count("parsed", path)
-    return fmt.parse(path, info, limit=limit, verbose=verbose)
+    kv = fmt.parse(path, info, limit=limit, verbose=verbose)
+    digest = file_sha256(path)
+    kv = compact_table(kv, dtype, name=repr(str(path)))
+    _source_digests[kv] = digest
+    return kv, digest
 
 
-def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
-    binary, limit = key[-1], key[-2]
+def _mapped(path: Path, entry: Path, manifest: dict) -> KeyedVectors | None:
+    """Map the entry ``entry`` (None when there is no sound one), with its digest."""
+    kv = read_entry(entry, manifest)
+    if kv is None:
+        return None
+    try:
+        stored = json.loads((entry / "manifest.json").read_text("utf-8"))
+        _source_digests[kv] = stored["source_sha256"]
+    except (OSError, ValueError, KeyError):
+        return None  # replaced since: parse the file
+    _count("mapped", path)
+    return kv
+
+
+def _load_file(
+    path: Path, source: str, version: tuple, *, limit, binary, dtype, cache_dir, verbose
+) -> KeyedVectors:
     fmt, info = detect_format(path, binary=binary, limit=limit)
+    layout = compact_layout(fmt.layout, dtype, path)
     root = resolve_cache_dir(cache_dir)
-    if fmt.layout is None or root is None:
-        return _parse(path, fmt, info, limit=limit, verbose=verbose)
+    if layout is None or root is None:
+        return _parse(path, fmt, info, limit=limit, dtype=dtype, verbose=verbose)[0]
 
     manifest = {
         "version": CACHE_VERSION,
-        "source": key[0],
-        **dict(zip(VERSION_FIELDS, key[1:-2], strict=True)),
+        "source": source,
+        **dict(zip(VERSION_FIELDS, version, strict=True)),
         "limit": limit,
         "binary": binary,
         "format": fmt.name,
-        "layout": fmt.layout,
+        "layout": layout,
+        "dtype": dtype,
     }
     entry = vectors_entry(root, manifest)
-    kv = read_entry(entry, manifest)
+    kv = _mapped(path, entry, manifest)
     if kv is not None:
-        _count("mapped", path)
         return kv
     # One process parses while the others wait for its entry, then map it.
     with build_lock(entry.parent):
-        kv = read_entry(entry, manifest)
+        kv = _mapped(path, entry, manifest)
         if kv is not None:
-            _count("mapped", path)
             return kv
         remove_dead_temporaries(entry.parent)
-        kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
+        kv, digest = _parse(path, fmt, info, limit=limit, dtype=dtype, verbose=verbose)
         try:
-            write_entry(entry, manifest, kv)
+            write_entry(entry, {**manifest, "source_sha256": digest}, kv)
         except OSError as exc:
             warn_user(
                 f"Could not write the vector cache in {str(root)!r} ({exc}); the "
@@ -305,4 +376,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
             return kv
         remove_superseded(root, entry, manifest)
     mapped = read_entry(entry, manifest)
-    return kv if mapped is None else mapped
+    if mapped is None:
+        return kv
+    _source_digests[mapped] = digest
+    return mapped

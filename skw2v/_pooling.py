@@ -12,7 +12,10 @@ The whole computation is a few steps, all in compiled code:
    document's segment with ``np.maximum.reduceat``.
 
 Documents are processed in chunks of a bounded number of tokens, so memory while
-pooling ``N`` documents is the output plus one chunk, whatever ``N`` is.
+pooling ``N`` documents is the output plus one chunk, whatever ``N`` is. A
+table that is not float32 (a compact one, ``skw2v/_compact.py``) is never
+converted whole, which would copy gigabytes on every call: each chunk pools
+over the float32 copies of the rows its tokens use (scaled, for int8).
 Documents arrive as one flat list of tokens and each document's count (see
 ``_DefaultTokenizer.flat``), so no list is built per document.
 
@@ -148,6 +151,7 @@ def pool_ids(
     *,
     pooling: str = "mean",
     weights: np.ndarray | None = None,
+    scales: np.ndarray | None = None,
     out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """Pool the (weighted) word vectors of documents given as row ids.
@@ -169,6 +173,9 @@ def pool_ids(
         A name of ``POOLINGS``.
     weights : ndarray of shape (n_words,) or None, default=None
         Weight of each word (row of ``vectors``); None weighs every word 1.
+    scales : ndarray of shape (n_words,) or None, default=None
+        For an int8 table, the scale of each row: word ``i`` has the vector
+        ``vectors[i] * scales[i]``.
     out : ndarray of shape (n_documents, n_features_out) or None, default=None
         Where to write the rows (zeros); a new array when None.
 
@@ -193,10 +200,10 @@ def pool_ids(
     1
     """
     mode = POOLINGS[pooling]
-    table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
+    gather = vectors.dtype != np.float32 or scales is not None
     if weights is not None:
         weights = np.asarray(weights, dtype=np.float32)
-    dim = table.shape[1]
+    dim = vectors.shape[1]
     if out is None:
         out = np.zeros((len(lengths), dim * mode.width), np.float32)
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -207,6 +214,12 @@ def pool_ids(
             ids[offsets[start] : offsets[stop]], lengths[start:stop]
         )
         data = np.ones(len(known), np.float32) if weights is None else weights[known]
+        table = vectors
+        if gather:  # the chunk's rows only, in float32
+            rows, known = np.unique(known, return_inverse=True)
+            table = np.asarray(vectors[rows], dtype=np.float32)
+            if scales is not None:
+                table *= scales[rows, None]
         chunk = _Chunk(known, indptr, data, weights is not None, np.diff(indptr))
         mode.pool(chunk, table, out[start:stop])
         n_without_known += int(np.count_nonzero(chunk.n_known == 0))

@@ -30,6 +30,7 @@ from gensim.models import KeyedVectors
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from ._compact import float_rows
 from ._mapped import key_lookup, mapped_entry
 from ._pooling import token_documents
 
@@ -362,7 +363,7 @@ class WordTable:
         extra = {word: len(rows) + i for i, word in enumerate(extra_words)}
         if extra:
             ids[missing] = token_ids(missing_tokens, extra)
-        vectors = np.concatenate([self.wv.vectors[rows], extra_vectors])
+        vectors = np.concatenate([float_rows(self.wv, rows), extra_vectors])
         if weights is not None:
             unseen = np.full(len(extra_words), unseen_weight, np.float32)
             weights = np.concatenate([weights[rows], unseen])
@@ -418,5 +419,5 @@ class WordTable:
             )
         ids = self.rows(target.index_to_key[start:])
         rows = np.flatnonzero(ids >= 0)
-        target.vectors[start + rows] = self.wv.vectors[ids[rows]]
+        target.vectors[start + rows] = float_rows(self.wv, ids[rows])
         return start + rows
