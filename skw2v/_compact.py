@@ -78,7 +78,7 @@ class QuantizedKeyedVectors(KeyedVectors):
         )
 
     def fill_norms(self, force=False):
-        """Compute the norms of the stored rows, by blocks (never the table in float)."""
+        """Compute the norms of the stored rows, a block of rows at a time."""
         if self.norms is None or force:
             self.norms = np.concatenate(
                 [

@@ -20,8 +20,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
 from ._compact import row_scales
+from ._compat import Interval, StrOptions
 from ._models import C_INT_MAX, FLOAT32_MAX
 from ._pooling import (
     POOLINGS,
