@@ -29,6 +29,9 @@ DTYPES = {"float32": np.float32, "float16": np.float16, "int8": np.int8}
 #: float32 while it is made compact (65536 rows of 300 floats are 75 MiB).
 ROWS_PER_BLOCK = 65536
 
+#: The arrays of a table (a fastText one has all three) that float16 converts.
+_FLOAT_ARRAYS = ("vectors", "vectors_vocab", "vectors_ngrams")
+
 #: The largest stored value of an int8 row (symmetric: -127..127).
 _INT8_MAX = 127
 
@@ -139,18 +142,19 @@ def float_rows(wv: KeyedVectors, rows: np.ndarray) -> np.ndarray:
     return vectors
 
 
-def compact_layout(layout: str | None, dtype: str | None, path) -> str | None:
+def compact_layout(layout: str | None, dtype: str | None, name: str) -> str | None:
     """Return the cache layout of a table of ``layout`` kept in ``dtype``.
 
     An int8 table is of the ``"quantized"`` layout (its rows, and their
     scales). A fastText model cannot be int8: its vectors of unseen words are
-    sums of subword rows, which would each need their own scale.
+    sums of subword rows, which would each need their own scale. ``name``
+    names the table in errors.
     """
     if dtype != "int8":
         return layout
     if layout == "fasttext":
         raise ValueError(
-            f"dtype='int8' cannot be used with the fastText model {str(path)!r}: "
+            f"dtype='int8' cannot be used with the fastText model {name}: "
             "the vectors of words it never saw are sums of its subword rows. Use "
             "dtype='float16' (half the memory), or load its .vec file (words "
             "only) with dtype='int8'."
@@ -180,7 +184,7 @@ def compact_table(kv: KeyedVectors, dtype: str | None, *, name: str) -> KeyedVec
     compact = type(kv).__new__(type(kv))
     compact.__dict__.update(kv.__dict__)
     compact.norms = None
-    for array in ("vectors", "vectors_vocab", "vectors_ngrams"):
+    for array in _FLOAT_ARRAYS:
         if getattr(kv, array, None) is not None:
             setattr(compact, array, _converted(getattr(kv, array), DTYPES[dtype]))
     return compact
@@ -199,7 +203,12 @@ def _converted(vectors: np.ndarray, dtype) -> np.ndarray:
 def _check_float16_range(kv: KeyedVectors, name: str) -> None:
     """Refuse a table with values float16 cannot hold (they would become inf)."""
     largest = max(
-        (float(np.abs(block).max(initial=0)) for block in _blocks(kv.vectors)),
+        (
+            float(np.abs(block).max(initial=0))
+            for array in _FLOAT_ARRAYS
+            if getattr(kv, array, None) is not None
+            for block in _blocks(getattr(kv, array))
+        ),
         default=0.0,
     )
     limit = float(np.finfo(np.float16).max)

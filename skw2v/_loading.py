@@ -355,7 +355,7 @@ def _load_file(
     path: Path, source: str, version: tuple, *, limit, binary, dtype, cache_dir, verbose
 ) -> KeyedVectors:
     fmt, info = detect_format(path, binary=binary, limit=limit)
-    layout = compact_layout(fmt.layout, dtype, path)
+    layout = compact_layout(fmt.layout, dtype, repr(str(path)))
     root = resolve_cache_dir(cache_dir)
     if layout is None or root is None:
         return _parse(path, fmt, info, limit=limit, dtype=dtype, verbose=verbose)[0]

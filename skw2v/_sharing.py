@@ -35,7 +35,7 @@ def _without_memmaps(wv):
     """
     names = [
         name
-        for name in ("vectors", "vectors_vocab", "vectors_ngrams")
+        for name in ("vectors", "vectors_vocab", "vectors_ngrams", "row_scales")
         if isinstance(getattr(wv, name, None), np.memmap)
     ]
     if not names:
