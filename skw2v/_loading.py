@@ -355,6 +355,8 @@ def _load_file(
     path: Path, source: str, version: tuple, *, limit, binary, dtype, cache_dir, verbose
 ) -> KeyedVectors:
     fmt, info = detect_format(path, binary=binary, limit=limit)
+    if dtype == "float32" and fmt.layout is not None:
+        dtype = None  # what these parsers give: one cache entry, not two alike
     layout = compact_layout(fmt.layout, dtype, repr(str(path)))
     root = resolve_cache_dir(cache_dir)
     if layout is None or root is None:

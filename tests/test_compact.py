@@ -80,6 +80,16 @@ def test_a_compact_table_is_cached_and_mapped(glove_path, cache_in_tmp, dtype):
     np.testing.assert_array_equal(mapped["movie"], rows[mapped.key_to_index["movie"]])
 
 
+def test_float32_is_the_files_own_entry(glove_path, cache_in_tmp):
+    full = load_vectors(glove_path, dtype="float32")
+    assert full.vectors.dtype == np.float32
+    clear_registry()
+    parsed = load_counts["parsed"]
+    load_vectors(glove_path)
+    assert load_counts["parsed"] == parsed  # the same entry
+    assert len(list(cache_in_tmp.glob("vectors-v*/*/*/manifest.json"))) == 1
+
+
 @pytest.mark.parametrize("pooling", ["mean", "sum", "max", "mean+max"])
 def test_int8_pooling_is_pooling_over_the_scaled_rows(glove_path, documents, pooling):
     compact = load_vectors(glove_path, dtype="int8")
