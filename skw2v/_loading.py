@@ -5,8 +5,9 @@ detected from the file's bytes rather than its name. Two layers keep a big table
 Google News vectors are 3.6 GB) from being read more than once:
 
 1. a per-process **registry**, keyed by the resolved file and its size,
-   modification time, ``limit`` and ``binary``: every later request in the
-   process (every clone in a grid search) gets the very same object back;
+   modification time, ``limit``, ``binary`` and ``dtype``: every later
+   request in the process (every clone in a grid search) gets the very same
+   object back;
 2. an on-disk **cache**: the first parse writes the table as a ``.npy`` file
    plus its vocabulary; later loads, in any process (such as the joblib workers
    of ``GridSearchCV(n_jobs=2)``), map that file read-only instead of parsing.
@@ -15,7 +16,10 @@ Google News vectors are 3.6 GB) from being read more than once:
 The formats are in ``skw2v/_formats.py`` (one registry entry each), the cache
 entries (their layouts, writing, checking, locking and clean-up) in
 ``skw2v/_cache.py``. A damaged entry or a stale one (the source file changed)
-is detected and rebuilt.
+is detected and rebuilt. A parse also takes the SHA-256 of every byte of the
+file, kept in the entry's manifest (``source_digest``), which a vectorizer
+pickled by reference checks when it is loaded again; a compact table
+(``dtype``, ``skw2v/_compact.py``) has an entry of its own.
 """
 
 from __future__ import annotations
