@@ -1,12 +1,13 @@
 """Cache entries (``skw2v/_cache.py``): each layout written and read, locked."""
 
+import hashlib
 import json
 
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from skw2v import load_vectors
+from skw2v import clear_registry, load_vectors
 from skw2v._cache import (
     CACHE_VERSION,
     LAYOUTS,
@@ -18,6 +19,7 @@ from skw2v._cache import (
     write_entry,
 )
 from skw2v._compact import compact_table
+from skw2v._loading import load_counts, source_digest
 from skw2v._mapped import (
     MappedFastTextKeyedVectors,
     MappedKeyedVectors,
@@ -214,3 +216,25 @@ def test_remove_superseded(plain, tmp_path):
     remove_superseded(root, new, new_manifest)
     assert not old.exists() and new.exists() and kept.exists()
     assert not older_layout.parent.exists()
+
+
+def test_an_entry_of_the_previous_version_is_replaced(tmp_path, cache_in_tmp, plain):
+    # An entry as version 4 wrote it: no dtype, no digest of the source file.
+    path = tmp_path / "v.txt"
+    plain.save_word2vec_format(str(path))
+    load_vectors(path)
+    (manifest,) = cache_in_tmp.glob(f"vectors-v{CACHE_VERSION}/*/*/manifest.json")
+    content = json.loads(manifest.read_text())
+    for name in ("dtype", "source_sha256"):
+        del content[name]
+    manifest.write_text(json.dumps({**content, "version": 4}))
+    previous = cache_in_tmp / "vectors-v4"
+    (cache_in_tmp / f"vectors-v{CACHE_VERSION}").rename(previous)
+    clear_registry()
+    parsed = load_counts["parsed"]
+    again = load_vectors(path)
+    assert load_counts["parsed"] == parsed + 1  # not read as a current entry
+    assert again.index_to_key == plain.index_to_key
+    assert source_digest(again) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not list(previous.glob("*/*"))  # deleted with the new entry written
+    assert len(list(cache_in_tmp.glob("vectors-v*/*/*/manifest.json"))) == 1
