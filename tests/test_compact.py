@@ -8,6 +8,7 @@ import pytest
 from gensim.models import KeyedVectors
 from sklearn.utils._param_validation import InvalidParameterError
 
+import skw2v._parallel
 from skw2v import (
     EmbeddingSequencer,
     PretrainedEmbeddingVectorizer,
@@ -181,6 +182,19 @@ def test_pickles_of_an_int8_vectorizer(glove_path, documents):
         loaded = pickle.loads(data)
         assert isinstance(loaded.wv_, QuantizedKeyedVectors)
         np.testing.assert_array_equal(loaded.transform(documents), rows)
+
+
+def test_worker_processes_map_the_int8_entry(monkeypatch, glove_path, reviews):
+    # A small threshold sends even this batch to two worker processes, which
+    # reload the vectorizer by reference: the int8 entry, checked by its digest.
+    monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
+    X = reviews.data[:3000]
+    vectorizer = PretrainedEmbeddingVectorizer(
+        vectors=glove_path, dtype="int8", pooling="mean+max", weighting="sif"
+    ).fit(X)
+    one = vectorizer.transform(X)
+    two = vectorizer.set_params(n_jobs=2).transform(X)
+    np.testing.assert_array_equal(one, two)
 
 
 def test_int8_is_refused_for_a_fasttext_model(tmp_path, tiny_fasttext):
