@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ from ._mapped import (
     MappedEntry,
     MappedFastTextKeyedVectors,
     MappedKeyedVectors,
+    MappedQuantizedKeyedVectors,
     attach,
     entry_arrays,
 )
@@ -46,9 +47,11 @@ from ._vectors import casing_aliases, known_finite
 from ._warnings import warn_user
 
 #: Bumped whenever the layout of a cache entry changes.
-CACHE_VERSION = 4  # 2: fastText entries are data (npy + JSON), never pickles;
+CACHE_VERSION = 5  # 2: fastText entries are data (npy + JSON), never pickles;
 # 3: the words as one text with offsets, and lookup indexes (skw2v/_mapped.py);
-# 4: the manifest records the entry's layout (LAYOUTS)
+# 4: the manifest records the entry's layout (LAYOUTS);
+# 5: the manifest records the table's dtype and a digest of every byte of the
+# file (skw2v/_loading.py), and int8 tables have a layout ("quantized")
 
 
 # -- where the cache lives ----------------------------------------------------------
@@ -140,17 +143,28 @@ class Layout:
     table : callable
         ``table(vector_size, count=0, dtype=..., **attributes)`` makes the
         empty mapped table the arrays are put in.
+    per_row : mapping of str to str, default={}
+        The table's arrays of one value per row (an int8 table's scales),
+        each with the manifest field that counts them.
     """
 
     rows: Mapping[str, str]
     attributes: tuple[str, ...]
     table: Callable[..., KeyedVectors]
+    per_row: Mapping[str, str] = field(default_factory=dict)
 
 
-#: The layouts of an entry: a plain table, and a fastText one with its
-#: subword n-grams (``VectorFormat.layout`` names one of them).
+#: The layouts of an entry: a plain table, a fastText one with its subword
+#: n-grams (``VectorFormat.layout`` names one of them), and an int8 table with
+#: its scales (``skw2v/_compact.py``).
 LAYOUTS = {
     "vectors": Layout({"vectors": "n_words"}, (), MappedKeyedVectors),
+    "quantized": Layout(
+        {"vectors": "n_words"},
+        (),
+        MappedQuantizedKeyedVectors,
+        per_row={"row_scales": "n_words"},
+    ),
     "fasttext": Layout(
         {"vectors": "n_words", "vectors_vocab": "n_words", "vectors_ngrams": "bucket"},
         ("min_n", "max_n", "bucket"),
@@ -202,7 +216,7 @@ def read_entry(entry: Path, expected: dict) -> KeyedVectors | None:
         # Data only: allow_pickle=False, so a tampered entry cannot run code.
         arrays = {
             name: np.load(entry / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            for name in (*layout.rows, *ENTRY_KEY_ARRAYS)
+            for name in (*layout.rows, *layout.per_row, *ENTRY_KEY_ARRAYS)
         }
         words = {name: arrays.pop(name) for name in ENTRY_KEY_ARRAYS}
         words["keys"] = _checked_bytes(words["keys"])
@@ -237,6 +251,9 @@ def _mapped_table(
         shape = (int(manifest[counted_by]), vector_size)
         if arrays[name].shape != shape:
             raise ValueError(f"{name} is {arrays[name].shape}, not {shape}")
+    for name, counted_by in layout.per_row.items():
+        if arrays[name].shape != (int(manifest[counted_by]),):
+            raise ValueError(f"{name} has {arrays[name].shape}, not one value a row")
     kv = layout.table(
         vector_size,
         count=0,
@@ -277,7 +294,7 @@ def write_entry(entry: Path, manifest: dict, kv: KeyedVectors) -> None:
     )
     tmp.mkdir()
     try:
-        for name in layout.rows:
+        for name in (*layout.rows, *layout.per_row):
             array = np.ascontiguousarray(getattr(kv, name))
             np.save(tmp / f"{name}.npy", array, allow_pickle=False)
         words = entry_arrays(kv.index_to_key, casing_aliases(kv))

@@ -5,8 +5,9 @@ detected from the file's bytes rather than its name. Two layers keep a big table
 Google News vectors are 3.6 GB) from being read more than once:
 
 1. a per-process **registry**, keyed by the resolved file and its size,
-   modification time, ``limit`` and ``binary``: every later request in the
-   process (every clone in a grid search) gets the very same object back;
+   modification time, ``limit``, ``binary`` and ``dtype``: every later
+   request in the process (every clone in a grid search) gets the very same
+   object back;
 2. an on-disk **cache**: the first parse writes the table as a ``.npy`` file
    plus its vocabulary; later loads, in any process (such as the joblib workers
    of ``GridSearchCV(n_jobs=2)``), map that file read-only instead of parsing.
@@ -15,15 +16,21 @@ Google News vectors are 3.6 GB) from being read more than once:
 The formats are in ``skw2v/_formats.py`` (one registry entry each), the cache
 entries (their layouts, writing, checking, locking and clean-up) in
 ``skw2v/_cache.py``. A damaged entry or a stale one (the source file changed)
-is detected and rebuilt.
+is detected and rebuilt. A parse also takes the SHA-256 of every byte of the
+file, kept in the entry's manifest (``source_digest``), which a vectorizer
+pickled by reference checks when it is loaded again; a compact table
+(``dtype``, ``skw2v/_compact.py``) has an entry of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
+import weakref
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
 from pathlib import Path
 
@@ -41,7 +48,8 @@ from ._cache import (
     vectors_entry,
     write_entry,
 )
-from ._compat import Interval, validate_params
+from ._compact import DTYPES, compact_layout, compact_table
+from ._compat import Interval, StrOptions, validate_params
 from ._formats import VectorFormat, detect_format, is_pickle
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
@@ -52,6 +60,10 @@ _registry_lock = threading.Lock()
 #: How often this process parsed a file, mapped a cache entry or reused the
 #: registry; read by the tests and the benchmark.
 load_counts: Counter = Counter()
+
+#: The digest of every byte of the file each loaded table was read from
+#: (``source_digest``).
+_source_digests: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _count(event: str, path: Path) -> None:
@@ -75,6 +87,7 @@ def _count(event: str, path: Path) -> None:
         "vectors": "no_validation",  # checked below with a clear message
         "binary": ["boolean", None],
         "limit": [Interval(Integral, 1, None, closed="left"), None],
+        "dtype": [StrOptions(set(DTYPES)), None],
         "cache_dir": [str, os.PathLike, "boolean", None],
         "allow_pickle": ["boolean"],
         "verbose": ["verbose"],
@@ -86,6 +99,7 @@ def load_vectors(
     *,
     binary=None,
     limit=None,
+    dtype=None,
     cache_dir=None,
     allow_pickle=False,
     verbose=0,
@@ -113,6 +127,12 @@ def load_vectors(
     limit : int or None, default=None
         Keep only the first ``limit`` words of a word2vec or GloVe file (the
         most frequent ones, in the usual files), as gensim's ``limit`` does.
+    dtype : {None, "float32", "float16", "int8"}, default=None
+        How the table is kept (in memory and in its cache entry): None keeps
+        the file's precision (float32 for word2vec, GloVe and fastText files);
+        ``"float16"`` takes half the memory, ``"int8"`` a quarter (each row
+        stored as integers times one float32 scale, ``max |row| / 127``).
+        Pooling still adds up in float32. A fastText model cannot be int8.
     cache_dir : str, PathLike, bool or None, default=None
         Where the memory-mappable copies are kept. None (or True) means
         ``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``, else
@@ -166,6 +186,12 @@ def load_vectors(
                 "limit applies to vectors read from a file; for vectors already "
                 "in memory, pass the words you want to keep instead."
             )
+        if dtype is not None:
+            raise ValueError(
+                f"dtype={dtype!r} applies to vectors read from a file, which are "
+                "kept compact in their cache entry; save the vectors in memory "
+                "first (save_word2vec_format) and load that file with dtype=."
+            )
         if type(vectors).__name__ == "Word2VecModel" and hasattr(vectors, "getVectors"):
             from ._spark import keyed_vectors_from_model  # pyspark, only if used
 
@@ -181,13 +207,22 @@ def load_vectors(
             "format, e.g. KeyedVectors.load(path).save_word2vec_format("
             "'vectors.bin', binary=True)."
         )
-    stat = path.stat()
-    key = (str(path.resolve()), *file_version(path, stat), limit, binary)
+    version = file_version(path, path.stat())
+    key = (str(path.resolve()), *version, limit, binary, dtype)
     with _registry_lock:
         if key in _registry:
             _count("registry", path)
             return _registry[key]
-        kv = _load_file(path, stat, key, cache_dir=cache_dir, verbose=verbose)
+        kv = _load_file(
+            path,
+            key[0],
+            version,
+            limit=limit,
+            binary=binary,
+            dtype=dtype,
+            cache_dir=cache_dir,
+            verbose=verbose,
+        )
         _registry[key] = kv
         return kv
 
@@ -219,6 +254,39 @@ def clear_registry() -> None:
     """
     with _registry_lock:
         _registry.clear()
+
+
+def source_digest(wv: KeyedVectors) -> str | None:
+    """Return the SHA-256 of every byte of the file ``wv`` was loaded from.
+
+    Computed when the file is parsed and kept in its cache entry, so that a
+    table mapped from the entry knows it too; None for vectors that
+    [`load_vectors`][skw2v.load_vectors] did not read from a file.
+    """
+    return _source_digests.get(wv)
+
+
+#: Bytes hashed at a time. Large: the hashing thread takes the GIL back once
+#: per block, which a parse running Python code hands over only every few
+#: milliseconds; a block of 1 MiB would leave most of the hashing until the
+#: parse is done.
+_DIGEST_BLOCK = 1 << 24
+
+
+def file_sha256(path: Path, stop: threading.Event | None = None) -> str | None:
+    """Return the SHA-256 of every byte of a file (read by blocks of 16 MiB).
+
+    Returns None as soon as ``stop`` is set.
+    """
+    digest = hashlib.sha256()
+    block = bytearray(min(_DIGEST_BLOCK, max(path.stat().st_size, 1)))
+    view = memoryview(block)
+    with open(path, "rb", buffering=0) as fh:
+        while size := fh.readinto(block):
+            if stop is not None and stop.is_set():
+                return None
+            digest.update(view[:size])  # releases the GIL: runs beside a parse
+    return digest.hexdigest()
 
 
 def file_fingerprint(path) -> dict:
@@ -259,43 +327,77 @@ def _check_path(vectors) -> Path:
 
 
 def _parse(
-    path: Path, fmt: VectorFormat, info: dict, *, limit, verbose
-) -> KeyedVectors:
+    path: Path, fmt: VectorFormat, info: dict, *, limit, dtype, verbose
+) -> tuple[KeyedVectors, str]:
+    """Parse the file; return its table, kept in ``dtype``, and its digest.
+
+    The digest of every byte is taken in a thread while gensim parses (hashing
+    releases the GIL, so on a second core it costs next to nothing), reading
+    the file's pages the parse reads too.
+    """
     _count("parsed", path)
-    return fmt.parse(path, info, limit=limit, verbose=verbose)
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digesting = pool.submit(file_sha256, path, stop)
+        try:
+            kv = fmt.parse(path, info, limit=limit, verbose=verbose)
+        except BaseException:
+            stop.set()  # a damaged file: its digest is not needed
+            raise
+        digest = digesting.result()
+    kv = compact_table(kv, dtype, name=repr(str(path)))
+    _source_digests[kv] = digest
+    return kv, digest
 
 
-def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
-    binary, limit = key[-1], key[-2]
+def _mapped(path: Path, entry: Path, manifest: dict) -> KeyedVectors | None:
+    """Map the entry ``entry`` (None when there is no sound one), with its digest."""
+    kv = read_entry(entry, manifest)
+    if kv is None:
+        return None
+    try:
+        stored = json.loads((entry / "manifest.json").read_text("utf-8"))
+        _source_digests[kv] = stored["source_sha256"]
+    except (OSError, ValueError, KeyError):
+        return None  # replaced since: parse the file
+    _count("mapped", path)
+    return kv
+
+
+def _load_file(
+    path: Path, source: str, version: tuple, *, limit, binary, dtype, cache_dir, verbose
+) -> KeyedVectors:
     fmt, info = detect_format(path, binary=binary, limit=limit)
+    if dtype == "float32" and fmt.layout is not None:
+        dtype = None  # what these parsers give: one cache entry, not two alike
+    layout = compact_layout(fmt.layout, dtype, repr(str(path)))
     root = resolve_cache_dir(cache_dir)
-    if fmt.layout is None or root is None:
-        return _parse(path, fmt, info, limit=limit, verbose=verbose)
+    if layout is None or root is None:
+        return _parse(path, fmt, info, limit=limit, dtype=dtype, verbose=verbose)[0]
 
     manifest = {
         "version": CACHE_VERSION,
-        "source": key[0],
-        **dict(zip(VERSION_FIELDS, key[1:-2], strict=True)),
+        "source": source,
+        **dict(zip(VERSION_FIELDS, version, strict=True)),
         "limit": limit,
         "binary": binary,
         "format": fmt.name,
-        "layout": fmt.layout,
+        "layout": layout,
+        "dtype": dtype,
     }
     entry = vectors_entry(root, manifest)
-    kv = read_entry(entry, manifest)
+    kv = _mapped(path, entry, manifest)
     if kv is not None:
-        _count("mapped", path)
         return kv
     # One process parses while the others wait for its entry, then map it.
     with build_lock(entry.parent):
-        kv = read_entry(entry, manifest)
+        kv = _mapped(path, entry, manifest)
         if kv is not None:
-            _count("mapped", path)
             return kv
         remove_dead_temporaries(entry.parent)
-        kv = _parse(path, fmt, info, limit=limit, verbose=verbose)
+        kv, digest = _parse(path, fmt, info, limit=limit, dtype=dtype, verbose=verbose)
         try:
-            write_entry(entry, manifest, kv)
+            write_entry(entry, {**manifest, "source_sha256": digest}, kv)
         except OSError as exc:
             warn_user(
                 f"Could not write the vector cache in {str(root)!r} ({exc}); the "
@@ -305,4 +407,7 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
             return kv
         remove_superseded(root, entry, manifest)
     mapped = read_entry(entry, manifest)
-    return kv if mapped is None else mapped
+    if mapped is None:
+        return kv
+    _source_digests[mapped] = digest
+    return mapped

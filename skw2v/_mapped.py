@@ -38,6 +38,8 @@ import numpy as np
 from gensim.models import KeyedVectors
 from gensim.models.fasttext import FastTextKeyedVectors
 
+from ._compact import QuantizedKeyedVectors
+
 
 def encode(word: str) -> bytes:
     """Return the UTF-8 bytes of a word (lone surrogates kept, as Python has them)."""
@@ -322,9 +324,14 @@ class _LazyKeys:
         lazy = (_ENTRY, _LIST, _DICT)
         state = {k: v for k, v in self.__dict__.items() if k not in lazy}
         state.update(index_to_key=self.index_to_key, key_to_index=self.key_to_index)
-        plain = next(c for c in type(self).__mro__ if c.__module__.startswith("gensim"))
+        plain = next(
+            c
+            for c in type(self).__mro__
+            if c.__module__.startswith("gensim") or c is QuantizedKeyedVectors
+        )
         # copyreg's reconstructor (not __newobj__, which must name the class
-        # of the object itself): the pickle names gensim's class only.
+        # of the object itself): the pickle names gensim's class only (an int8
+        # table's, which scales its rows, is skw2v's).
         return copyreg._reconstructor, (plain, object, None), state
 
 
@@ -334,6 +341,10 @@ class MappedKeyedVectors(_LazyKeys, KeyedVectors):
 
 class MappedFastTextKeyedVectors(_LazyKeys, FastTextKeyedVectors):
     """A ``FastTextKeyedVectors`` mapped from a cache entry (see the module)."""
+
+
+class MappedQuantizedKeyedVectors(_LazyKeys, QuantizedKeyedVectors):
+    """An int8 table (``skw2v/_compact.py``) mapped from a cache entry."""
 
 
 def attach(kv: _LazyKeys, entry: MappedEntry) -> None:

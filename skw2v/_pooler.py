@@ -20,6 +20,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._compact import row_scales
 from ._compat import Interval, StrOptions
 from ._models import C_INT_MAX, FLOAT32_MAX
 from ._pooling import (
@@ -155,7 +156,13 @@ class Pooler:
             tokens, ids, self.word_weights_, self.unseen_word_weight_
         )
         return pool_ids(
-            ids, lengths, vectors, pooling=self.pooling, weights=weights, out=out
+            ids,
+            lengths,
+            vectors,
+            pooling=self.pooling,
+            weights=weights,
+            scales=row_scales(table.wv),  # int8: never a table with subwords
+            out=out,
         )
 
     # -- rows -------------------------------------------------------------------------

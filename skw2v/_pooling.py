@@ -12,7 +12,10 @@ The whole computation is a few steps, all in compiled code:
    document's segment with ``np.maximum.reduceat``.
 
 Documents are processed in chunks of a bounded number of tokens, so memory while
-pooling ``N`` documents is the output plus one chunk, whatever ``N`` is.
+pooling ``N`` documents is the output plus one chunk, whatever ``N`` is. A
+table that is not float32 (a compact one, ``skw2v/_compact.py``) is never
+converted whole, which would copy gigabytes on every call: a call pools over
+float32 copies of the rows its tokens use (scaled, for int8), made once.
 Documents arrive as one flat list of tokens and each document's count (see
 ``_DefaultTokenizer.flat``), so no list is built per document.
 
@@ -148,6 +151,7 @@ def pool_ids(
     *,
     pooling: str = "mean",
     weights: np.ndarray | None = None,
+    scales: np.ndarray | None = None,
     out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """Pool the (weighted) word vectors of documents given as row ids.
@@ -169,6 +173,9 @@ def pool_ids(
         A name of ``POOLINGS``.
     weights : ndarray of shape (n_words,) or None, default=None
         Weight of each word (row of ``vectors``); None weighs every word 1.
+    scales : ndarray of shape (n_words,) or None, default=None
+        For an int8 table, the scale of each row: word ``i`` has the vector
+        ``vectors[i] * scales[i]``.
     out : ndarray of shape (n_documents, n_features_out) or None, default=None
         Where to write the rows (zeros); a new array when None.
 
@@ -193,9 +200,11 @@ def pool_ids(
     1
     """
     mode = POOLINGS[pooling]
-    table = vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
     if weights is not None:
         weights = np.asarray(weights, dtype=np.float32)
+    table = vectors
+    if vectors.dtype != np.float32 or scales is not None:
+        ids, table, weights = _used_rows(ids, vectors, weights, scales)
     dim = table.shape[1]
     if out is None:
         out = np.zeros((len(lengths), dim * mode.width), np.float32)
@@ -211,6 +220,33 @@ def pool_ids(
         mode.pool(chunk, table, out[start:stop])
         n_without_known += int(np.count_nonzero(chunk.n_known == 0))
     return out, n_without_known
+
+
+def _used_rows(
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    weights: np.ndarray | None,
+    scales: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return ``ids`` as rows of a float32 table of the rows they use, and it.
+
+    The table holds the used rows of ``vectors`` in their order (times their
+    ``scales``, when given), the weights are those of its rows; -1 stays -1.
+    The rows are found with a mask over the table rather than by sorting the
+    tokens: a pass over a few megabytes, whatever the number of tokens.
+    """
+    known = ids >= 0
+    used = np.zeros(len(vectors), dtype=bool)
+    used[ids[known]] = True
+    rows = np.flatnonzero(used)
+    position = np.empty(len(vectors), dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    local = np.full(len(ids), -1, dtype=np.int64)
+    local[known] = position[ids[known]]
+    table = np.asarray(vectors[rows], dtype=np.float32)
+    if scales is not None:
+        table *= scales[rows, None]
+    return local, table, None if weights is None else weights[rows]
 
 
 def concatenate_rows(parts: list[np.ndarray]) -> np.ndarray:

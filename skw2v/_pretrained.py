@@ -8,9 +8,10 @@ from numbers import Integral
 from gensim.models import KeyedVectors
 
 from ._base import _BaseEmbeddingVectorizer
-from ._compat import Interval
+from ._compact import DTYPES
+from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
-from ._loading import file_fingerprint, load_vectors
+from ._loading import file_fingerprint, load_vectors, source_digest
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import WordTable
 
@@ -40,6 +41,11 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         Whether a word2vec file is binary; None detects it.
     limit : int or None, default=None
         Keep only the first ``limit`` words of a word2vec or GloVe file.
+    dtype : {None, "float32", "float16", "int8"}, default=None
+        How the table of a file is kept: None keeps the file's precision,
+        ``"float16"`` takes half the memory and ``"int8"`` a quarter (integers
+        times one float32 scale per row); pooling adds up in float32. See
+        [`load_vectors`][skw2v.load_vectors].
     cache_dir : str, PathLike, bool or None, default=None
         Where memory-mappable copies of parsed files are kept; None means the
         per-user cache (``$SKW2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/skw2v``,
@@ -50,8 +56,9 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         longest match wins, from left to right. 1 disables joining.
     embed_vectors : bool, default=False
         Whether pickling a fitted vectorizer stores the table itself. By default
-        only a reference (the path and a fingerprint of the file) is stored and
-        unpickling loads the file again, through the cache.
+        only a reference (the path, a fingerprint of the file and a digest of
+        all its bytes) is stored, and unpickling loads the file again, through
+        the cache, refusing a file whose bytes changed.
     allow_pickle : bool, default=False
         Whether ``vectors`` may be a Python pickle (gensim's ``.save()``
         files), which runs the code it holds when loaded; see
@@ -70,7 +77,9 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         The word vectors (shared with every other user of the same file).
     vectors_info_ : dict
         Where the vectors come from: ``source`` (the path, or None for vectors
-        in memory), ``fingerprint`` of the file, ``n_words``, ``vector_size``.
+        in memory), ``fingerprint`` of the file (its size and a checksum of its
+        first and last MiB), ``sha256`` (of every byte of the file, taken when
+        it was parsed), ``n_words``, ``vector_size``, ``dtype`` (the table's).
     {{word_weights_}}
     {{unseen_word_weight_}}
     {{components_}}
@@ -110,6 +119,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         "vectors": "no_validation",  # checked, with a clear message, in fit
         "binary": ["boolean", None],
         "limit": [Interval(Integral, 1, None, closed="left"), None],
+        "dtype": [StrOptions(set(DTYPES)), None],
         "cache_dir": [str, os.PathLike, "boolean", None],
         "max_phrase_words": [Interval(Integral, 1, None, closed="left")],
         "embed_vectors": ["boolean"],
@@ -124,6 +134,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         *,
         binary=None,
         limit=None,
+        dtype=None,
         cache_dir=None,
         max_phrase_words=1,
         embed_vectors=False,
@@ -142,6 +153,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         self.vectors = vectors
         self.binary = binary
         self.limit = limit
+        self.dtype = dtype
         self.cache_dir = cache_dir
         self.max_phrase_words = max_phrase_words
         self.embed_vectors = embed_vectors
@@ -170,6 +182,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
             self.vectors,
             binary=self.binary,
             limit=self.limit,
+            dtype=self.dtype,
             cache_dir=self.cache_dir,
             allow_pickle=self.allow_pickle,
             verbose=self.verbose,
@@ -181,8 +194,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         self.vectors_info_ = {
             "source": None if source is None else os.fspath(source),
             "fingerprint": None if source is None else file_fingerprint(source),
+            "sha256": None if source is None else source_digest(self.wv_),
             "n_words": len(self.wv_),
             "vector_size": self.wv_.vector_size,
+            "dtype": str(self.wv_.vectors.dtype),
         }
 
     def _word_table(self) -> WordTable:
@@ -214,4 +229,15 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
                 "PretrainedEmbeddingVectorizer was fitted (its size or content "
                 "differs), so the model downstream would receive different "
                 "features. Restore the original file, or refit."
+            )
+        recorded, found = info.get("sha256"), source_digest(self.wv_)
+        if recorded is not None and found != recorded:
+            raise ValueError(
+                f"The vector file {info['source']!r} changed since this "
+                "PretrainedEmbeddingVectorizer was fitted: its size and its first "
+                "and last MiB are the same, but the SHA-256 of its bytes is "
+                f"{found} instead of {recorded} (bytes in the middle were "
+                "rewritten), so the model downstream would receive different "
+                "features. Restore the original file, or refit the vectorizer "
+                "(and the model after it) on this file."
             )

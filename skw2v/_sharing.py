@@ -21,9 +21,9 @@ import numpy as np
 
 from ._compat import _clone_parametrized
 
-#: The arrays of a table: every table's vectors, and a fastText table's words'
-#: own vectors and n-gram vectors.
-_TABLE_ARRAYS = ("vectors", "vectors_vocab", "vectors_ngrams")
+#: The arrays of a table: every table's vectors, a fastText table's words' own
+#: vectors and n-gram vectors, and an int8 table's scale per row.
+_TABLE_ARRAYS = ("vectors", "vectors_vocab", "vectors_ngrams", "row_scales")
 
 #: Key of a pickled state whose table was left out, to be reloaded.
 _BY_REFERENCE = "_skw2v_table_by_reference"

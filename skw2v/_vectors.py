@@ -30,6 +30,7 @@ from gensim.models import KeyedVectors
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from ._compact import float_rows
 from ._mapped import key_lookup, mapped_entry
 from ._pooling import token_documents
 
@@ -362,7 +363,7 @@ class WordTable:
         extra = {word: len(rows) + i for i, word in enumerate(extra_words)}
         if extra:
             ids[missing] = token_ids(missing_tokens, extra)
-        vectors = np.concatenate([self.wv.vectors[rows], extra_vectors])
+        vectors = np.concatenate([float_rows(self.wv, rows), extra_vectors])
         if weights is not None:
             unseen = np.full(len(extra_words), unseen_weight, np.float32)
             weights = np.concatenate([weights[rows], unseen])
@@ -419,7 +420,7 @@ class WordTable:
             )
         ids = self.rows(target.index_to_key[start:])
         rows = np.flatnonzero(ids >= 0)
-        found, pretrained = start + rows, self.wv.vectors[ids[rows]]
+        found, pretrained = start + rows, float_rows(self.wv, ids[rows])
         if hasattr(target, "vectors_vocab"):
             # fastText: a word's vector is the mean of its own row and of its
             # n-grams' rows. Its own row is set so that the mean is the

@@ -1,12 +1,13 @@
 """Cache entries (``skw2v/_cache.py``): each layout written and read, locked."""
 
+import hashlib
 import json
 
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from skw2v import load_vectors
+from skw2v import clear_registry, load_vectors
 from skw2v._cache import (
     CACHE_VERSION,
     LAYOUTS,
@@ -17,7 +18,13 @@ from skw2v._cache import (
     vectors_entry,
     write_entry,
 )
-from skw2v._mapped import MappedFastTextKeyedVectors, MappedKeyedVectors
+from skw2v._compact import compact_table
+from skw2v._loading import load_counts, source_digest
+from skw2v._mapped import (
+    MappedFastTextKeyedVectors,
+    MappedKeyedVectors,
+    MappedQuantizedKeyedVectors,
+)
 
 MANIFEST = {"version": CACHE_VERSION, "kind": "test", "key": "abc"}
 
@@ -37,12 +44,15 @@ def fasttext(tiny_fasttext):
 
 @pytest.fixture
 def tables(plain, fasttext):
-    return {"vectors": plain, "fasttext": fasttext}
+    quantized = compact_table(plain, "int8", name="plain")
+    return {"vectors": plain, "fasttext": fasttext, "quantized": quantized}
 
 
 def test_the_layouts():
-    assert set(LAYOUTS) == {"vectors", "fasttext"}
+    assert set(LAYOUTS) == {"vectors", "fasttext", "quantized"}
     assert list(LAYOUTS["vectors"].rows) == ["vectors"]
+    assert list(LAYOUTS["quantized"].rows) == ["vectors"]
+    assert list(LAYOUTS["quantized"].per_row) == ["row_scales"]
     assert list(LAYOUTS["fasttext"].rows) == [
         "vectors",
         "vectors_vocab",
@@ -59,7 +69,8 @@ def test_write_then_read_each_layout(layout, tables, tmp_path):
     write_entry(entry, manifest, kv)
     written = json.loads((entry / "manifest.json").read_text())
     assert written["layout"] == layout and written["n_words"] == len(kv)
-    expected_files = {f"{name}.npy" for name in LAYOUTS[layout].rows}
+    arrays = [*LAYOUTS[layout].rows, *LAYOUTS[layout].per_row]
+    expected_files = {f"{name}.npy" for name in arrays}
     assert expected_files <= set(written["files"])
     assert not list(tmp_path.glob(".tmp-*"))
 
@@ -69,10 +80,11 @@ def test_write_then_read_each_layout(layout, tables, tmp_path):
         is {
             "vectors": MappedKeyedVectors,
             "fasttext": MappedFastTextKeyedVectors,
+            "quantized": MappedQuantizedKeyedVectors,
         }[layout]
     )
     assert mapped.index_to_key == kv.index_to_key
-    for name in LAYOUTS[layout].rows:
+    for name in arrays:
         array = getattr(mapped, name)
         assert isinstance(array, np.memmap) and not array.flags.writeable
         np.testing.assert_array_equal(array, getattr(kv, name))
@@ -80,6 +92,21 @@ def test_write_then_read_each_layout(layout, tables, tmp_path):
         assert getattr(mapped, name) == getattr(kv, name)
     if layout == "fasttext":  # its n-grams work: an unseen word has a vector
         np.testing.assert_allclose(mapped["moviegoer"], kv["moviegoer"], rtol=1e-6)
+    if layout == "quantized":  # its rows are scaled back
+        np.testing.assert_allclose(mapped["rome"], kv["rome"])
+
+
+def test_scales_that_do_not_fit_the_rows_are_refused(tables, tmp_path):
+    entry = tmp_path / "entry"
+    manifest = {**MANIFEST, "layout": "quantized"}
+    write_entry(entry, manifest, tables["quantized"])
+    np.save(entry / "row_scales.npy", np.ones(4, np.float32))  # one row short
+    content = json.loads((entry / "manifest.json").read_text())
+    content["files"]["row_scales.npy"] = (entry / "row_scales.npy").stat().st_size
+    (entry / "manifest.json").write_text(json.dumps(content))
+    with pytest.warns(UserWarning, match=r"damaged \(row_scales has \(4,\)"):
+        assert read_entry(entry, manifest) is None
+    assert not entry.exists()
 
 
 def test_a_layout_mismatch_is_refused(plain, tmp_path):
@@ -149,6 +176,7 @@ def test_load_vectors_records_format_and_layout(tmp_path, cache_in_tmp, plain):
     assert manifest.parent.parent.parent.name == f"vectors-v{CACHE_VERSION}"
     content = json.loads(manifest.read_text())
     assert (content["format"], content["layout"]) == ("word2vec-text", "vectors")
+    assert content["dtype"] is None and len(content["source_sha256"]) == 64
     assert vectors_entry(cache_in_tmp, {k: content[k] for k in MANIFEST_KEYS}) == (
         manifest.parent
     )
@@ -167,6 +195,7 @@ MANIFEST_KEYS = (
     "binary",
     "format",
     "layout",
+    "dtype",
 )
 
 
@@ -187,3 +216,25 @@ def test_remove_superseded(plain, tmp_path):
     remove_superseded(root, new, new_manifest)
     assert not old.exists() and new.exists() and kept.exists()
     assert not older_layout.parent.exists()
+
+
+def test_an_entry_of_the_previous_version_is_replaced(tmp_path, cache_in_tmp, plain):
+    # An entry as version 4 wrote it: no dtype, no digest of the source file.
+    path = tmp_path / "v.txt"
+    plain.save_word2vec_format(str(path))
+    load_vectors(path)
+    (manifest,) = cache_in_tmp.glob(f"vectors-v{CACHE_VERSION}/*/*/manifest.json")
+    content = json.loads(manifest.read_text())
+    for name in ("dtype", "source_sha256"):
+        del content[name]
+    manifest.write_text(json.dumps({**content, "version": 4}))
+    previous = cache_in_tmp / "vectors-v4"
+    (cache_in_tmp / f"vectors-v{CACHE_VERSION}").rename(previous)
+    clear_registry()
+    parsed = load_counts["parsed"]
+    again = load_vectors(path)
+    assert load_counts["parsed"] == parsed + 1  # not read as a current entry
+    assert again.index_to_key == plain.index_to_key
+    assert source_digest(again) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not list(previous.glob("*/*"))  # deleted with the new entry written
+    assert len(list(cache_in_tmp.glob("vectors-v*/*/*/manifest.json"))) == 1

@@ -1,5 +1,7 @@
 """PretrainedEmbeddingVectorizer on real pretrained vectors and the movie reviews."""
 
+import hashlib
+import os
 import pickle
 
 import numpy as np
@@ -10,8 +12,13 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skw2v import AvgWord2VecTransformer, PretrainedEmbeddingVectorizer, load_vectors
-from skw2v._loading import load_counts
+from skw2v import (
+    AvgWord2VecTransformer,
+    PretrainedEmbeddingVectorizer,
+    clear_registry,
+    load_vectors,
+)
+from skw2v._loading import file_fingerprint, load_counts
 
 # A few reviews consist only of words these vectors lack; that warning is expected.
 pytestmark = pytest.mark.filterwarnings("ignore:.*have no word in the vocabulary")
@@ -55,6 +62,51 @@ def test_unpickling_detects_a_changed_file(vec_file, polarity, small_corpus):
     changed.add_vectors(polarity.index_to_key, polarity.vectors * 2)
     changed.save_word2vec_format(str(vec_file), binary=True)
     with pytest.raises(ValueError, match="changed since this"):
+        pickle.loads(saved)
+
+
+@pytest.fixture
+def text_file(tmp_path, polarity):
+    """The polarity vectors as word2vec text, over 2 MiB: a middle outside the ends."""
+    path = tmp_path / "polarity.txt"
+    repeated = KeyedVectors(vector_size=100)
+    repeated.add_vectors(polarity.index_to_key, polarity.vectors)
+    repeated.add_vectors([f"{w}_2" for w in polarity.index_to_key], polarity.vectors)
+    repeated.save_word2vec_format(str(path))
+    assert path.stat().st_size > 2 << 20
+    return path
+
+
+def test_the_digest_of_every_byte_is_recorded(text_file, small_corpus):
+    X, _ = small_corpus
+    digest = hashlib.sha256(text_file.read_bytes()).hexdigest()
+    fitted = PretrainedEmbeddingVectorizer(vectors=text_file).fit(X[:10])
+    assert fitted.vectors_info_["sha256"] == digest
+    clear_registry()  # as in another process: mapped from the cache entry
+    parsed = load_counts["parsed"]
+    again = PretrainedEmbeddingVectorizer(vectors=text_file).fit(X[:10])
+    assert load_counts["parsed"] == parsed
+    assert again.vectors_info_["sha256"] == digest
+    in_memory = PretrainedEmbeddingVectorizer(vectors=again.wv_).fit(X[:10])
+    assert in_memory.vectors_info_["sha256"] is None
+
+
+@pytest.mark.parametrize("cache_dir", [None, False])
+def test_unpickling_detects_a_change_in_the_middle(text_file, small_corpus, cache_dir):
+    X, _ = small_corpus
+    fitted = PretrainedEmbeddingVectorizer(vectors=text_file, cache_dir=cache_dir)
+    saved = pickle.dumps(fitted.fit(X))
+    # One digit in the middle of the file, with its size and times kept.
+    before, data = text_file.stat(), bytearray(text_file.read_bytes())
+    middle = data.index(b"3", len(data) // 2)
+    data[middle] = ord("4")
+    text_file.write_bytes(data)
+    os.utime(text_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = text_file.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert file_fingerprint(text_file) == fitted.vectors_info_["fingerprint"]
+    clear_registry()
+    with pytest.raises(ValueError, match=r"SHA-256 of its bytes .* refit"):
         pickle.loads(saved)
 
 
