@@ -43,6 +43,7 @@ from ._cache import (
 )
 from ._compat import Interval, validate_params
 from ._formats import VectorFormat, detect_format, is_pickle
+from ._static import attach_tokenizer, describe_layouts, find_static_model
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
 
@@ -171,6 +172,9 @@ def load_vectors(
 
             return keyed_vectors_from_model(vectors)
         return as_keyed_vectors(vectors)
+    static = find_static_model(vectors)
+    if static is not None:
+        return _load_static(static, limit=limit, binary=binary, cache_dir=cache_dir)
     path = _check_path(vectors)
     if not allow_pickle and is_pickle(path):
         raise ValueError(
@@ -251,7 +255,8 @@ def _check_path(vectors) -> Path:
     if path.is_dir():
         raise IsADirectoryError(
             f"{str(path)!r} is a directory; pass the word-vector file inside it "
-            "(e.g. a .bin, .txt, .vec or .kv file)."
+            "(e.g. a .bin, .txt, .vec or .kv file), or the folder of a static "
+            f"model in one of these layouts: {describe_layouts()}."
         )
     if path.stat().st_size == 0:
         raise ValueError(f"Word-vector file {str(path)!r} is empty (0 bytes).")
@@ -265,9 +270,11 @@ def _parse(
     return fmt.parse(path, info, limit=limit, verbose=verbose)
 
 
-def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
+def _load_file(path, stat, key, *, cache_dir, verbose, detected=None) -> KeyedVectors:
     binary, limit = key[-1], key[-2]
-    fmt, info = detect_format(path, binary=binary, limit=limit)
+    if detected is None:
+        detected = detect_format(path, binary=binary, limit=limit)
+    fmt, info = detected
     root = resolve_cache_dir(cache_dir)
     if fmt.layout is None or root is None:
         return _parse(path, fmt, info, limit=limit, verbose=verbose)
@@ -306,3 +313,32 @@ def _load_file(path, stat, key, *, cache_dir, verbose) -> KeyedVectors:
         remove_superseded(root, entry, manifest)
     mapped = read_entry(entry, manifest)
     return kv if mapped is None else mapped
+
+
+def _load_static(model, *, limit, binary, cache_dir) -> KeyedVectors:
+    """Load a static model's token vectors, once per process, through the cache.
+
+    ``model`` is what ``_static.find_static_model`` found; the table it gives
+    has the model's tokenizer attached (``_static.static_tokenizer``).
+    """
+    if limit is not None or binary is not None:
+        raise ValueError(
+            f"{str(model.source)!r} is a {model.description}: limit and binary "
+            "apply to word-vector files only (a model's tokens are those of its "
+            "tokenizer). Leave them at None."
+        )
+    key = (str(model.source.resolve()), *model.version(), None, None)
+    with _registry_lock:
+        if key in _registry:
+            _count("registry", model.source)
+            return _registry[key]
+        kv = _load_file(
+            model.source,
+            None,
+            key,
+            cache_dir=cache_dir,
+            verbose=0,
+            detected=(model, {}),
+        )
+        _registry[key] = attach_tokenizer(kv, model)
+        return kv
