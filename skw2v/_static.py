@@ -34,6 +34,7 @@ import os
 import re
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -61,6 +62,11 @@ LAYOUTS = {
 
 #: Model2Vec's defaults for what its config.json may leave out.
 _MODEL2VEC_MAX_LENGTH = 512
+
+#: Documents encoded per call of the tokenizer; larger batches are encoded in
+#: threads, one batch each (the tokenizer releases the GIL). Its own threads
+#: are off once ``TOKENIZERS_PARALLELISM=false``, which model2vec sets.
+BATCH_DOCUMENTS = 4096
 
 _WORDLLAMA_WEIGHTS = re.compile(r"(?P<name>.+)_(?P<dim>\d+)(?P<binary>_binary)?")
 
@@ -568,9 +574,21 @@ class StaticTokenizer:
         ``_texts`` prepares them), which ``tokens`` reads.
         """
         tokenizer = self.tokenizer
-        encode = tokenizer.encode_batch
+        one_batch = tokenizer.encode_batch
         if not offsets:
-            encode = getattr(tokenizer, "encode_batch_fast", encode)
+            one_batch = getattr(tokenizer, "encode_batch_fast", one_batch)
+
+        def encode(texts: list, **options) -> list:
+            batches = [
+                texts[start : start + BATCH_DOCUMENTS]
+                for start in range(0, len(texts), BATCH_DOCUMENTS)
+            ]
+            if len(batches) < 2:
+                return one_batch(texts, **options)
+            with ThreadPoolExecutor(min(len(batches), os.cpu_count() or 1)) as pool:
+                parts = pool.map(lambda batch: one_batch(batch, **options), batches)
+                return list(chain.from_iterable(parts))
+
         if all_str(documents):
             return encode(self._texts(documents), add_special_tokens=False)
         raw = [i for i, doc in enumerate(documents) if isinstance(doc, str)]
