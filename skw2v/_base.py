@@ -189,7 +189,7 @@ class _BaseEmbeddingVectorizer(
             # The tokens looked up, for the weights and for pooling, if any.
             needed = self.weighting or transform or self.remove_components
             batches = [self._resolve(documents, tokens)] if needed else []
-        self._pooler = pooler = Pooler.of(self)
+        self._pooler = pooler = self._new_pooler()
         keep = self._keeps_statistics()
         pooler.fit_weights(
             batches,
@@ -212,6 +212,10 @@ class _BaseEmbeddingVectorizer(
             return None
         _warn_no_known_word(n_without_known, n_documents)
         return pooler.finish(concatenate_rows(rows))
+
+    def _new_pooler(self) -> Pooler:
+        """Return the pooling step of the estimator's parameters, to be fitted."""
+        return Pooler.of(self)
 
     def _resolve(
         self, documents: list, token_docs: list | None = None

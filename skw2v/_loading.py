@@ -51,6 +51,7 @@ from ._cache import (
 from ._compact import DTYPES, compact_layout, compact_table
 from ._compat import Interval, StrOptions, validate_params
 from ._formats import VectorFormat, detect_format, is_pickle
+from ._static import attach_tokenizer, describe_layouts, find_static_model
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
 
@@ -197,6 +198,11 @@ def load_vectors(
 
             return keyed_vectors_from_model(vectors)
         return as_keyed_vectors(vectors)
+    static = find_static_model(vectors)
+    if static is not None:
+        return _load_static(
+            static, limit=limit, binary=binary, dtype=dtype, cache_dir=cache_dir
+        )
     path = _check_path(vectors)
     if not allow_pickle and is_pickle(path):
         raise ValueError(
@@ -319,7 +325,8 @@ def _check_path(vectors) -> Path:
     if path.is_dir():
         raise IsADirectoryError(
             f"{str(path)!r} is a directory; pass the word-vector file inside it "
-            "(e.g. a .bin, .txt, .vec or .kv file)."
+            "(e.g. a .bin, .txt, .vec or .kv file), or the folder of a static "
+            f"model in one of these layouts: {describe_layouts()}."
         )
     if path.stat().st_size == 0:
         raise ValueError(f"Word-vector file {str(path)!r} is empty (0 bytes).")
@@ -328,7 +335,7 @@ def _check_path(vectors) -> Path:
 
 def _parse(
     path: Path, fmt: VectorFormat, info: dict, *, limit, dtype, verbose
-) -> tuple[KeyedVectors, str]:
+) -> tuple[KeyedVectors, str | None]:
     """Parse the file; return its table, kept in ``dtype``, and its digest.
 
     The digest of every byte is taken in a thread while gensim parses (hashing
@@ -336,6 +343,9 @@ def _parse(
     the file's pages the parse reads too.
     """
     _count("parsed", path)
+    if path.is_dir():  # a static model: its files are fingerprinted one by one
+        parsed = fmt.parse(path, info, limit=limit, verbose=verbose)
+        return compact_table(parsed, dtype, name=repr(str(path))), None
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
         digesting = pool.submit(file_sha256, path, stop)
@@ -365,9 +375,21 @@ def _mapped(path: Path, entry: Path, manifest: dict) -> KeyedVectors | None:
 
 
 def _load_file(
-    path: Path, source: str, version: tuple, *, limit, binary, dtype, cache_dir, verbose
+    path: Path,
+    source: str,
+    version: tuple,
+    *,
+    limit,
+    binary,
+    dtype,
+    cache_dir,
+    verbose,
+    detected: tuple | None = None,
 ) -> KeyedVectors:
-    fmt, info = detect_format(path, binary=binary, limit=limit)
+    """Parse or map ``path``; ``detected`` is its format if known (a static model)."""
+    if detected is None:
+        detected = detect_format(path, binary=binary, limit=limit)
+    fmt, info = detected
     if dtype == "float32" and fmt.layout is not None:
         dtype = None  # what these parsers give: one cache entry, not two alike
     layout = compact_layout(fmt.layout, dtype, repr(str(path)))
@@ -411,3 +433,36 @@ def _load_file(
         return kv
     _source_digests[mapped] = digest
     return mapped
+
+
+def _load_static(model, *, limit, binary, dtype, cache_dir) -> KeyedVectors:
+    """Load a static model's token vectors, once per process, through the cache.
+
+    ``model`` is what ``_static.find_static_model`` found; the table it gives
+    has the model's tokenizer attached (``_static.static_tokenizer``).
+    """
+    if limit is not None or binary is not None:
+        raise ValueError(
+            f"{str(model.source)!r} is a {model.description}: limit and binary "
+            "apply to word-vector files only (a model's tokens are those of its "
+            "tokenizer). Leave them at None."
+        )
+    version = model.version()
+    key = (str(model.source.resolve()), *version, None, None, dtype)
+    with _registry_lock:
+        if key in _registry:
+            _count("registry", model.source)
+            return _registry[key]
+        kv = _load_file(
+            model.source,
+            key[0],
+            version,
+            limit=None,
+            binary=None,
+            dtype=dtype,
+            cache_dir=cache_dir,
+            verbose=0,
+            detected=(model, {}),
+        )
+        _registry[key] = attach_tokenizer(kv, model)
+        return kv

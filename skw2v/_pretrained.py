@@ -12,7 +12,10 @@ from ._compact import DTYPES
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
 from ._loading import file_fingerprint, load_vectors, source_digest
-from ._text import DEFAULT_TOKEN_PATTERN
+from ._pooler import Pooler
+from ._sharing import _BY_REFERENCE
+from ._static import RowKeys, StaticTokenizer, static_tokenizer
+from ._text import DEFAULT_TOKEN_PATTERN, flatten
 from ._vectors import WordTable
 
 
@@ -26,7 +29,10 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
     The vectors come from a file (word2vec binary or text, GloVe, fastText
     ``.bin``, gensim's saved ``KeyedVectors``; the format is detected from the
-    file) or from vectors already in memory. A file is parsed at most once per
+    file), from the folder of a static embedding model (Model2Vec,
+    sentence-transformers ``StaticEmbedding``, WordLlama: token vectors and
+    the tokenizer that splits documents into their tokens) or from vectors
+    already in memory. A file is parsed at most once per
     process; later loads, also in other processes such as the workers of
     ``GridSearchCV(n_jobs=2)``, map a cached copy (see
     [`load_vectors`][skw2v.load_vectors]). ``clone`` never copies the table, and
@@ -36,7 +42,13 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     Parameters
     ----------
     vectors : str, PathLike, KeyedVectors, gensim model or fitted skw2v estimator
-        The pretrained vectors: a file, or vectors already in memory.
+        The pretrained vectors: a file, a static model's folder (see
+        [`load_vectors`][skw2v.load_vectors]), or vectors already in memory.
+        With a static model, documents are split by the model's own tokenizer
+        and ``lowercase``, ``token_pattern``, ``tokenizer`` and
+        ``max_phrase_words`` must keep their defaults; ``norm=None`` follows
+        the model (Model2Vec's ``normalize``, a ``Normalize`` module), so that
+        the default rows are the model's own.
     binary : bool or None, default=None
         Whether a word2vec file is binary; None detects it.
     limit : int or None, default=None
@@ -78,8 +90,11 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     vectors_info_ : dict
         Where the vectors come from: ``source`` (the path, or None for vectors
         in memory), ``fingerprint`` of the file (its size and a checksum of its
-        first and last MiB), ``sha256`` (of every byte of the file, taken when
-        it was parsed), ``n_words``, ``vector_size``, ``dtype`` (the table's).
+        first and last MiB; of each file of a static model), ``sha256`` (of
+        every byte of a word-vector file, taken when it was parsed),
+        ``n_words`` (tokens, for a static model), ``vector_size``, ``dtype``
+        (the table's) and ``layout`` (the static model's: ``"model2vec"``,
+        ``"sentence-transformers"``, ``"wordllama"``; None for word vectors).
     {{word_weights_}}
     {{unseen_word_weight_}}
     {{components_}}
@@ -190,15 +205,77 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
     def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
         self.wv_ = self._load()
+        self._static = static = static_tokenizer(self.wv_)
+        if static is not None:
+            self._check_static_parameters(static)
         source = self.vectors if _is_path(self.vectors) else None
         self.vectors_info_ = {
             "source": None if source is None else os.fspath(source),
-            "fingerprint": None if source is None else file_fingerprint(source),
+            "fingerprint": None if source is None else self._fingerprint(),
             "sha256": None if source is None else source_digest(self.wv_),
             "n_words": len(self.wv_),
             "vector_size": self.wv_.vector_size,
             "dtype": str(self.wv_.vectors.dtype),
+            "layout": None if static is None else static.files.name,
         }
+
+    def _fingerprint(self) -> dict:
+        """Describe the file of ``vectors``, or each file of a static model."""
+        static = self.__dict__.get("_static")
+        if static is None:
+            return file_fingerprint(self.vectors)
+        return {path.name: file_fingerprint(path) for path in static.files.paths}
+
+    # -- static models: the model's tokenizer, not words ------------------------------
+
+    def _check_static_parameters(self, static: StaticTokenizer) -> None:
+        """Refuse the parameters of word tokenization for a static model."""
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name, default in (
+                ("lowercase", True),
+                ("token_pattern", DEFAULT_TOKEN_PATTERN),
+                ("tokenizer", None),
+                ("max_phrase_words", 1),
+            )
+            if getattr(self, name) != default
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)} cannot apply to the static model "
+                f"{str(static.files.source)!r} ({static.files.name}): its documents "
+                "are split by the model's own tokenizer "
+                f"({static.files.tokenizer.name}, which also sets its casing), into "
+                "the tokens its vectors were made for, not into words. Leave "
+                "lowercase, token_pattern, tokenizer and max_phrase_words at their "
+                "defaults."
+            )
+
+    def _new_pooler(self) -> Pooler:
+        pooler = super()._new_pooler()
+        static = self.__dict__.get("_static")
+        if static is not None and static.normalize and self.norm is None:
+            pooler.norm = "l2"  # the model's own rows are of unit length
+        return pooler
+
+    def _resolve(self, documents, token_docs=None):
+        static = self.__dict__.get("_static")
+        if static is None:
+            return super()._resolve(documents, token_docs)
+        ids, lengths = static.ids(documents)
+        return RowKeys(self.wv_, ids), ids, lengths
+
+    def _canonical_tokens(self, documents):
+        static = self.__dict__.get("_static")
+        if static is None:
+            return super()._canonical_tokens(documents)
+        return flatten(static.tokens(documents))
+
+    def _analyzer(self, tokenizer):
+        static = self.__dict__.get("_static")
+        if static is None or not hasattr(self, "wv_"):
+            return super()._analyzer(tokenizer)
+        return lambda doc: static.tokens([doc])[0]
 
     def _word_table(self) -> WordTable:
         return WordTable(
@@ -210,11 +287,18 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
     def _table_by_reference(self) -> bool:
         return _is_path(self.vectors) and not self.embed_vectors
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        if state.get(_BY_REFERENCE):
+            state.pop("_static", None)  # reloaded with the table
+        return state
+
     def _reload_table(self) -> None:
         info = self.vectors_info_
         try:
             self.wv_ = self._load()
-            fingerprint = file_fingerprint(self.vectors)
+            self._static = static_tokenizer(self.wv_)
+            fingerprint = self._fingerprint()
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise FileNotFoundError(
                 f"This PretrainedEmbeddingVectorizer was saved without its vectors "
