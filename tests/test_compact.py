@@ -16,7 +16,7 @@ from skw2v import (
     load_vectors,
 )
 from skw2v._compact import QuantizedKeyedVectors, float_rows, quantize
-from skw2v._loading import load_counts
+from skw2v._loading import load_counts, source_digest
 from skw2v.datasets import load_glove_50d
 from skw2v.evaluation import evaluate_similarity
 
@@ -79,6 +79,19 @@ def test_a_compact_table_is_cached_and_mapped(glove_path, cache_in_tmp, dtype):
     rows = float_rows(mapped, np.arange(len(mapped)))
     assert (np.abs(rows - full.vectors) <= tolerance * (1 + 1e-5) + 1e-7).all()
     np.testing.assert_array_equal(mapped["movie"], rows[mapped.key_to_index["movie"]])
+
+
+def test_a_compact_entry_is_made_from_the_float32_one(glove_path, cache_in_tmp):
+    parsed_first = load_vectors(glove_path, dtype="int8", cache_dir=False)
+    clear_registry()
+    full = load_vectors(glove_path)
+    parsed = load_counts["parsed"]
+    compact = load_vectors(glove_path, dtype="int8")
+    assert load_counts["parsed"] == parsed  # converted, not parsed again
+    assert isinstance(compact.vectors, np.memmap)
+    np.testing.assert_array_equal(compact.vectors, parsed_first.vectors)
+    np.testing.assert_array_equal(compact.row_scales, parsed_first.row_scales)
+    assert source_digest(compact) == source_digest(full) is not None
 
 
 def test_float32_is_the_files_own_entry(glove_path, cache_in_tmp):
