@@ -4,6 +4,8 @@ The public API:
 
 - [`Word2VecVectorizer`][skw2v.Word2VecVectorizer] trains word2vec on your documents and
   returns one vector per document;
+- [`Doc2VecVectorizer`][skw2v.Doc2VecVectorizer] trains Doc2Vec on your documents and
+  infers one document vector per document, deterministically;
 - [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] pools documents over word
   vectors you already have;
 - [`PretrainedEmbeddingVectorizer`][skw2v.PretrainedEmbeddingVectorizer] pools documents
@@ -26,6 +28,7 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 
 from ._average import AvgWord2VecTransformer
 from ._corpus import LineCorpus
+from ._doc2vec import Doc2VecVectorizer
 from ._loading import clear_registry, load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
 from ._sequences import EmbeddingSequencer
@@ -35,6 +38,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AvgWord2VecTransformer",
+    "Doc2VecVectorizer",
     "EmbeddingSequencer",
     "LineCorpus",
     "PretrainedEmbeddingVectorizer",
