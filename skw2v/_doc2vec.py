@@ -537,7 +537,7 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
 
     @property
     def _n_features_out(self) -> int:
-        return self.dv_.vector_size
+        return self._model.vector_size  # workers have no dv_
 
     def _word_table(self) -> WordTable:
         # The vocabulary is made of this estimator's own tokens: as written.
