@@ -18,12 +18,12 @@ SMALL = {"vector_size": 12, "min_count": 2, "epochs": 3, "random_state": 0}
 
 #: The training modes, each with the word vectors it trains (or not).
 MODES = [
-    ({}, False),
-    ({"dbow_words": 1}, True),
+    ({}, True),
+    ({"dbow_words": 0}, False),
     ({"dm": 1}, True),
     ({"dm": 1, "dm_mean": 0}, True),
     ({"dm": 1, "dm_concat": 1, "window": 2}, True),
-    ({"hs": 1, "negative": 0}, False),
+    ({"hs": 1, "negative": 0, "dbow_words": 0}, False),
     ({"dm": 1, "hs": 1}, True),
 ]
 

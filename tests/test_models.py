@@ -8,24 +8,39 @@ import numpy as np
 import pytest
 from gensim.models import FastText, Word2Vec
 
-from skw2v import Word2VecVectorizer
+from skw2v import Doc2VecVectorizer, Word2VecVectorizer
 from skw2v._memory import cached_training
-from skw2v._models import WORD2VEC, ModelSpec
+from skw2v._models import DOC2VEC, WORD2VEC, ModelSpec
 from skw2v._training import train_model
 
 #: Each estimator with its spec.
-ESTIMATORS = [(Word2VecVectorizer, WORD2VEC)]
+ESTIMATORS = [(Word2VecVectorizer, WORD2VEC), (Doc2VecVectorizer, DOC2VEC)]
 
 #: The hyperparameters whose default is not gensim's, by spec: the documented
 #: exceptions (``Hyperparameter.own_default``), listed here once more so that
 #: a new one is a deliberate change of this list too.
-OWN_DEFAULTS = {"word2vec": {"n_jobs", "random_state"}}
+OWN_DEFAULTS = {
+    "word2vec": {"n_jobs", "random_state"},
+    "doc2vec": {"dm", "dbow_words", "dm_mean", "epochs", "n_jobs", "random_state"},
+}
+
+
+def _gensim_signature(model_class) -> dict:
+    """Return the parameters of ``model_class`` and of the classes it passes on to.
+
+    gensim's Doc2Vec passes its other keyword arguments on to Word2Vec.
+    """
+    parameters = {}
+    for cls in reversed(model_class.__mro__):
+        if cls.__module__.startswith("gensim.models") and "__init__" in vars(cls):
+            parameters.update(inspect.signature(cls).parameters)
+    return parameters
 
 
 @pytest.mark.parametrize(("estimator", "spec"), ESTIMATORS)
 def test_the_estimators_init_and_its_spec_agree(estimator, spec):
     init = inspect.signature(estimator).parameters
-    gensim = inspect.signature(spec.model_class).parameters
+    gensim = _gensim_signature(spec.model_class)
     # Every hyperparameter of the spec, in the spec's order, in __init__.
     assert [name for name in init if name in spec.hyperparameters] == list(
         spec.hyperparameters
