@@ -398,6 +398,7 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
                 "n_jobs": n_threads(self.n_jobs),
             }
             table = cached_training(DOC2VEC, location, tokens, key, train)[0]
+        self._training = training
         self._model, self.dv_ = _inference_model(training, table)
         for name in ("wv_", "model_"):
             self.__dict__.pop(name, None)
@@ -555,15 +556,28 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
         return self._model.wv.vectors if "_model" in self.__dict__ else None
 
     def __getstate__(self):
+        # The inference model travels as the arrays it is rebuilt from (those
+        # of a cache entry), so that a pickle or skops file names no gensim
+        # model and holds no mapped array; the document vectors once, in dv_.
         state = super().__getstate__()
-        model = state.get("_model")
+        model = state.pop("_model", None)
         if model is not None:
-            # Arrays mapped from the cache pickle as plain arrays (as wv_ does).
-            model = state["_model"] = copy.copy(model)
-            model.wv = state.get("wv_", _without_memmaps(model.wv))
+            plain = copy.copy(model)
+            plain.wv = state.get("wv_", _without_memmaps(model.wv))
             for name in ("syn1neg", "syn1"):
                 if hasattr(model, name):
-                    setattr(model, name, np.asarray(getattr(model, name)))
+                    setattr(plain, name, np.asarray(getattr(model, name)))
+            plain.dv = KeyedVectors(model.vector_size, count=0)
+            table = state["_inference_table"] = _entry_table(plain)
+            table.expandos = {}  # rebuilt from the counts
         if "dv_" in state:
             state["dv_"] = _without_memmaps(state["dv_"])
         return state
+
+    def __setstate__(self, state):
+        table = state.pop("_inference_table", None)
+        super().__setstate__(state)
+        if table is not None:
+            self._model = _inference_model(self._training, table)[0]
+            if "wv_" in self.__dict__:
+                self.wv_ = self._model.wv

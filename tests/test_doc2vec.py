@@ -201,3 +201,15 @@ def test_pooling_and_weighting_are_not_parameters():
     params = Doc2VecVectorizer().get_params()
     assert not {"pooling", "weighting", "sif_a"} & set(params)
     assert {"remove_components", "norm", "infer_epochs", "infer_alpha"} <= set(params)
+
+
+def test_skops_needs_to_trust_no_gensim_model(fitted, corpus):
+    sio = pytest.importorskip("skops.io")
+    data = sio.dumps(fitted)
+    trusted = sio.get_untrusted_types(data=data)
+    assert set(trusted) == {
+        "gensim.models.keyedvectors.KeyedVectors",
+        "skw2v._doc2vec.Doc2VecVectorizer",
+    }
+    restored = sio.loads(data, trusted=trusted)
+    np.testing.assert_array_equal(restored.transform(corpus), fitted.transform(corpus))
