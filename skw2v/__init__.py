@@ -6,6 +6,8 @@ The public API:
   returns one vector per document;
 - [`FastTextVectorizer`][skw2v.FastTextVectorizer] does the same with fastText, whose
   subword n-grams give vectors to words never seen in training;
+- [`Doc2VecVectorizer`][skw2v.Doc2VecVectorizer] trains Doc2Vec on your documents and
+  infers one document vector per document, deterministically;
 - [`AvgWord2VecTransformer`][skw2v.AvgWord2VecTransformer] pools documents over word
   vectors you already have;
 - [`PretrainedEmbeddingVectorizer`][skw2v.PretrainedEmbeddingVectorizer] pools documents
@@ -28,6 +30,7 @@ vectors: ``skw2v train``, ``similar``, ``analogy``, ``evaluate``, ``info``,
 
 from ._average import AvgWord2VecTransformer
 from ._corpus import LineCorpus
+from ._doc2vec import Doc2VecVectorizer
 from ._fasttext import FastTextVectorizer
 from ._loading import clear_registry, load_vectors
 from ._pretrained import PretrainedEmbeddingVectorizer
@@ -38,6 +41,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AvgWord2VecTransformer",
+    "Doc2VecVectorizer",
     "EmbeddingSequencer",
     "FastTextVectorizer",
     "LineCorpus",

@@ -137,7 +137,8 @@ class Layout:
     ----------
     rows : mapping of str to str
         The table's arrays stored as ``.npy`` files, each with the manifest
-        field that counts its rows (each has ``vector_size`` columns).
+        field that counts its rows (each has ``vector_size`` columns, unless
+        ``columns`` says otherwise).
     attributes : tuple of str
         The table's integer attributes, stored in the manifest.
     table : callable
@@ -146,12 +147,33 @@ class Layout:
     per_row : mapping of str to str, default={}
         The table's arrays of one value per row (an int8 table's scales),
         each with the manifest field that counts them.
+    columns : mapping of str to str or None, default={}
+        For an array whose rows are not ``vector_size`` wide: the manifest
+        field (or attribute) that holds its width, or None for an array of
+        one dimension.
+    dtypes : mapping of str to str, default={}
+        The dtype an array must have (compiled code reads it as such).
     """
 
     rows: Mapping[str, str]
     attributes: tuple[str, ...]
     table: Callable[..., KeyedVectors]
     per_row: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, str | None] = field(default_factory=dict)
+    dtypes: Mapping[str, str] = field(default_factory=dict)
+
+    def shape(self, name: str, manifest: Mapping) -> tuple[int, ...]:
+        """Return the shape the array ``name`` has in the entry of ``manifest``."""
+        n_rows = int(manifest[self.rows[name]])
+        width = self.columns.get(name, "vector_size")
+        return (n_rows,) if width is None else (n_rows, int(manifest[width]))
+
+
+def _doc2vec_table(vector_size: int, *, count: int, dtype, **attributes):
+    """Make the table of a Doc2Vec entry: its words, holding its integer attributes."""
+    kv = MappedKeyedVectors(vector_size, count=count, dtype=dtype)
+    vars(kv).update(attributes)
+    return kv
 
 
 #: The layouts of an entry: a plain table, a fastText one with its subword
@@ -169,6 +191,35 @@ LAYOUTS = {
         {"vectors": "n_words", "vectors_vocab": "n_words", "vectors_ngrams": "bucket"},
         ("min_n", "max_n", "bucket"),
         MappedFastTextKeyedVectors,
+    ),
+    # A trained Doc2Vec model, as inference needs it (skw2v/_doc2vec.py): its
+    # words with their vectors, counts and down-sampling thresholds, its
+    # output layer(s) and the trained document vectors.
+    "doc2vec": Layout(
+        {
+            "vectors": "n_words",
+            "counts": "n_words",
+            "sample_ints": "n_words",
+            "syn1neg": "n_syn1neg",
+            "syn1": "n_syn1",
+            "doc_vectors": "n_documents",
+        },
+        ("layer1_size", "n_syn1neg", "n_syn1", "n_documents"),
+        _doc2vec_table,
+        columns={
+            "counts": None,
+            "sample_ints": None,
+            "syn1neg": "layer1_size",
+            "syn1": "layer1_size",
+        },
+        dtypes={
+            "vectors": "float32",
+            "counts": "int64",
+            "sample_ints": "uint32",
+            "syn1neg": "float32",
+            "syn1": "float32",
+            "doc_vectors": "float32",
+        },
     ),
 }
 
@@ -247,10 +298,13 @@ def _mapped_table(
     vector_size = int(manifest["vector_size"])
     if len(words.keys) != int(manifest["n_words"]):
         raise ValueError(f"{len(words.keys)} words, not {manifest['n_words']}")
-    for name, counted_by in layout.rows.items():
-        shape = (int(manifest[counted_by]), vector_size)
+    for name in layout.rows:
+        shape = layout.shape(name, manifest)
         if arrays[name].shape != shape:
             raise ValueError(f"{name} is {arrays[name].shape}, not {shape}")
+        dtype = layout.dtypes.get(name)
+        if dtype is not None and arrays[name].dtype != dtype:
+            raise ValueError(f"{name} is {arrays[name].dtype}, not {dtype}")
     for name, counted_by in layout.per_row.items():
         if arrays[name].shape != (int(manifest[counted_by]),):
             raise ValueError(f"{name} has {arrays[name].shape}, not one value a row")

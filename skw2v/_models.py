@@ -18,7 +18,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from gensim.models import FastText, Word2Vec
+from gensim.models import Doc2Vec, FastText, Word2Vec
 from joblib import effective_n_jobs
 from sklearn.utils import check_random_state
 
@@ -248,4 +248,84 @@ FASTTEXT = ModelSpec(
     },
     rules=(_needs_an_output_layer,),
     cache_layout="fasttext",
+)
+
+#: The longest window of PV-DM with concatenation: gensim's compiled code
+#: holds the ``2 * window`` context words of a position in an array of 10,000.
+DM_CONCAT_MAX_WINDOW = 4999
+
+
+def _concatenation_fits(params: Mapping[str, Any], model: str) -> None:
+    """Refuse a PV-DM concatenation layer that gensim's compiled code cannot hold."""
+    if not (params["dm"] and params["dm_concat"]):
+        return
+    window, vector_size = params["window"], params["vector_size"]
+    if window > DM_CONCAT_MAX_WINDOW:
+        raise ValueError(
+            f"With dm=1 and dm_concat=1 {model} concatenates the 2 * window context "
+            f"words of each position, at most {2 * DM_CONCAT_MAX_WINDOW}: use "
+            f"window <= {DM_CONCAT_MAX_WINDOW} (got {window}), or dm_concat=0."
+        )
+    if (1 + 2 * window) * vector_size > C_INT_MAX:
+        raise ValueError(
+            f"With dm=1 and dm_concat=1 {model}'s input layer has (1 + 2 * window) "
+            f"* vector_size = {(1 + 2 * window) * vector_size} values, more than "
+            f"its compiled code can index ({C_INT_MAX}); lower window or vector_size."
+        )
+
+
+DOC2VEC = ModelSpec(
+    name="doc2vec",
+    model_class=Doc2Vec,
+    hyperparameters={
+        "dm": Hyperparameter(
+            _flag(),
+            own_default="0 trains PV-DBOW, which classifies the movie reviews "
+            "better than gensim's PV-DM (docs/beyond-averaging.md)",
+        ),
+        "dbow_words": Hyperparameter(
+            _flag(),
+            own_default="1 trains word vectors with PV-DBOW, which classifies the "
+            "movie reviews better than gensim's 0 (docs/beyond-averaging.md)",
+        ),
+        "dm_mean": Hyperparameter(
+            [*_flag(), None],
+            gensim_name="cbow_mean",
+            to_gensim=lambda dm_mean: 1 if dm_mean is None else dm_mean,
+            own_default="None is the mean, as in gensim; passed as gensim's "
+            "cbow_mean, because gensim 4's Doc2Vec ignores its own dm_mean "
+            "(it always takes the mean)",
+        ),
+        "dm_concat": Hyperparameter(_flag()),
+        "vector_size": WORD2VEC.hyperparameters["vector_size"],
+        "window": WORD2VEC.hyperparameters["window"],
+        **{
+            name: WORD2VEC.hyperparameters[name]
+            for name in (
+                "min_count",
+                "hs",
+                "negative",
+                "ns_exponent",
+                "sample",
+                "alpha",
+                "min_alpha",
+            )
+        },
+        "epochs": Hyperparameter(
+            _count(1),
+            own_default="20 passes classify the movie reviews better than "
+            "gensim's 10 (docs/beyond-averaging.md)",
+        ),
+        **{
+            name: WORD2VEC.hyperparameters[name]
+            for name in (
+                "max_vocab_size",
+                "max_final_vocab",
+                "shrink_windows",
+            )
+        },
+        **RUNTIME_HYPERPARAMETERS,
+    },
+    rules=(_needs_an_output_layer, _concatenation_fits),
+    cache_layout="doc2vec",
 )

@@ -58,7 +58,9 @@ def worth_processes(shipped, documents: list, n_jobs: int) -> bool:
     if n_jobs < 2 or not all_str(documents):
         return False
     copied = table_bytes_to_copy(shipped) * CHARACTERS_PER_BYTE
-    return sum(map(len, documents)) >= n_jobs * PROCESS_MIN_CHARACTERS + copied
+    # An estimator whose rows cost more per character (inference) says so.
+    per_worker = getattr(shipped, "_process_min_characters", PROCESS_MIN_CHARACTERS)
+    return sum(map(len, documents)) >= n_jobs * per_worker + copied
 
 
 def physical_memory() -> int | None:

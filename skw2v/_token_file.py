@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 
+from gensim.models.doc2vec import TaggedDocument
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH, Word2Vec
 
 from ._parallel import scratch_directory
@@ -36,6 +37,27 @@ class _SplitLongDocuments:
             else:
                 for start in range(0, len(doc), MAX_WORDS_IN_BATCH):
                     yield doc[start : start + MAX_WORDS_IN_BATCH]
+
+
+class _TaggedDocuments:
+    """Restartable view of a corpus as Doc2Vec trains on it: each document tagged.
+
+    Document ``i`` is tagged ``i`` (its row of the model's document vectors).
+    A document longer than gensim's limit is cut into pieces of that size,
+    each tagged as the document, so that every word trains its vector.
+    """
+
+    def __init__(self, documents: Iterable[Sequence[str]]):
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[TaggedDocument]:
+        for i, doc in enumerate(self.documents):
+            tags = [i]
+            if len(doc) <= MAX_WORDS_IN_BATCH:
+                yield TaggedDocument(doc, tags)
+            else:
+                for start in range(0, len(doc), MAX_WORDS_IN_BATCH):
+                    yield TaggedDocument(doc[start : start + MAX_WORDS_IN_BATCH], tags)
 
 
 def _training_corpus(tokens: Iterable[Sequence[str]]) -> Iterable[Sequence[str]]:

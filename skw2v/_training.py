@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from gensim.models import Word2Vec
+from gensim.models import Doc2Vec, Word2Vec
 from gensim.models.callbacks import CallbackAny2Vec
 
 from ._loading import load_vectors
 from ._models import ModelSpec
-from ._token_file import _TokenFile, _training_corpus
+from ._token_file import _TaggedDocuments, _TokenFile, _training_corpus
 from ._vectors import WordTable
 
 
@@ -101,6 +101,14 @@ def train_model(
     """
     spec.check(params, caller="train_model")
     model = spec.new_model(params)
+    if isinstance(model, Doc2Vec):
+        if init_vectors is not None:
+            raise ValueError(
+                f"{spec.estimator_name} trains document vectors from scratch: "
+                "init_vectors is for word models only."
+            )
+        _train_tagged(spec, model, corpus, verbose=verbose)
+        return model, None
     n_initialized = _build_and_train(
         spec,
         model,
@@ -169,16 +177,7 @@ def _build_and_train(
             model.build_vocab(documents, update=update)
         else:
             token_file.count_into(model, corpus, update=update)
-        if len(model.wv) == 0:
-            n_documents = (
-                len(corpus) if isinstance(corpus, list) else model.corpus_count
-            )
-            raise ValueError(
-                f"Empty vocabulary: no word occurs at least "
-                f"min_count={model.min_count} times in the {n_documents} training "
-                f"documents ({model.corpus_total_words} tokens). Lower min_count, "
-                "or fit on more text."
-            )
+        _check_vocabulary(model, corpus)
         n_initialized = None
         if init_vectors is not None:
             pretrained = load_vectors(init_vectors)
@@ -189,21 +188,12 @@ def _build_and_train(
                 model.wv, name="init_vectors", start=n_before
             )
             n_initialized = len(initialized)
-        callbacks = [_EpochProgress(spec, model.epochs)] if verbose else []
         source = (
             {"corpus_iterable": documents}
             if token_file is None or not token_file.faithful
             else {"corpus_file": token_file.path}
         )
-        with _failures_surface(model):
-            model.train(
-                **source,
-                total_examples=model.corpus_count,
-                total_words=model.corpus_total_words,
-                epochs=model.epochs,
-                callbacks=callbacks,
-            )
-    model.callbacks = ()
+        _train_epochs(spec, model, source, verbose=verbose)
     return n_initialized
 
 
@@ -230,6 +220,54 @@ def _copy_ngrams(pretrained, model: Word2Vec) -> None:
     if pretrained.vector_size == wv.vector_size:  # else copy_rows_into refuses
         wv.vectors_ngrams[:] = pretrained.vectors_ngrams
         wv.adjust_vectors()
+
+
+def _train_tagged(
+    spec: ModelSpec,
+    model: Doc2Vec,
+    corpus: Iterable[Sequence[str]],
+    *,
+    verbose: int = 0,
+) -> None:
+    """Count the corpus' words into a Doc2Vec model, then train it, in place.
+
+    Document ``i`` of the corpus trains row ``i`` of ``model.dv``. Threads are
+    fed from the corpus itself (gensim's ``corpus_iterable`` mode): the
+    ``corpus_file`` mode of Doc2Vec skips an empty line without counting it,
+    which would give every later document the vector of the next one.
+    """
+    documents = _TaggedDocuments(corpus)
+    model.build_vocab(documents)
+    _check_vocabulary(model, corpus)
+    _train_epochs(spec, model, {"corpus_iterable": documents}, verbose=verbose)
+
+
+def _check_vocabulary(model: Word2Vec, corpus: Iterable[Sequence[str]]) -> None:
+    """Refuse to train a model whose vocabulary came out empty."""
+    if len(model.wv) == 0:
+        n_documents = len(corpus) if isinstance(corpus, list) else model.corpus_count
+        raise ValueError(
+            f"Empty vocabulary: no word occurs at least "
+            f"min_count={model.min_count} times in the {n_documents} training "
+            f"documents ({model.corpus_total_words} tokens). Lower min_count, "
+            "or fit on more text."
+        )
+
+
+def _train_epochs(
+    spec: ModelSpec, model: Word2Vec, source: dict, *, verbose: int = 0
+) -> None:
+    """Train ``model`` on ``source`` (gensim's corpus argument), its epochs."""
+    callbacks = [_EpochProgress(spec, model.epochs)] if verbose else []
+    with _failures_surface(model):
+        model.train(
+            **source,
+            total_examples=model.corpus_count,
+            total_words=model.corpus_total_words,
+            epochs=model.epochs,
+            callbacks=callbacks,
+        )
+    model.callbacks = ()
 
 
 @contextmanager

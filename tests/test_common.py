@@ -7,6 +7,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skw2v import (
     AvgWord2VecTransformer,
+    Doc2VecVectorizer,
     EmbeddingSequencer,
     FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
@@ -22,6 +23,7 @@ def _estimators():
     return [
         vectorizer,
         FastTextVectorizer(vector_size=16, min_count=2, epochs=3, bucket=1000),
+        Doc2VecVectorizer(vector_size=16, min_count=2, epochs=3),
         AvgWord2VecTransformer(vectors=pretrained),
         # Every pooling step at once: weighting, concatenation, component removal.
         AvgWord2VecTransformer(

@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 from gensim.models import FastText, Word2Vec
 
-from skw2v import FastTextVectorizer, Word2VecVectorizer
+from skw2v import Doc2VecVectorizer, FastTextVectorizer, Word2VecVectorizer
 from skw2v._memory import cached_training
-from skw2v._models import FASTTEXT, WORD2VEC, ModelSpec
+from skw2v._models import DOC2VEC, FASTTEXT, WORD2VEC, ModelSpec
 from skw2v._training import train_model
 
 #: Each estimator with its spec.
-ESTIMATORS = [(Word2VecVectorizer, WORD2VEC), (FastTextVectorizer, FASTTEXT)]
+ESTIMATORS = [
+    (Word2VecVectorizer, WORD2VEC),
+    (FastTextVectorizer, FASTTEXT),
+    (Doc2VecVectorizer, DOC2VEC),
+]
 
 #: The hyperparameters whose default is not gensim's, by spec: the documented
 #: exceptions (``Hyperparameter.own_default``), listed here once more so that
@@ -22,13 +26,26 @@ ESTIMATORS = [(Word2VecVectorizer, WORD2VEC), (FastTextVectorizer, FASTTEXT)]
 OWN_DEFAULTS = {
     "word2vec": {"n_jobs", "random_state"},
     "fasttext": {"n_jobs", "random_state", "bucket"},
+    "doc2vec": {"dm", "dbow_words", "dm_mean", "epochs", "n_jobs", "random_state"},
 }
+
+
+def _gensim_signature(model_class) -> dict:
+    """Return the parameters of ``model_class`` and of the classes it passes on to.
+
+    gensim's Doc2Vec passes its other keyword arguments on to Word2Vec.
+    """
+    parameters = {}
+    for cls in reversed(model_class.__mro__):
+        if cls.__module__.startswith("gensim.models") and "__init__" in vars(cls):
+            parameters.update(inspect.signature(cls).parameters)
+    return parameters
 
 
 @pytest.mark.parametrize(("estimator", "spec"), ESTIMATORS)
 def test_the_estimators_init_and_its_spec_agree(estimator, spec):
     init = inspect.signature(estimator).parameters
-    gensim = inspect.signature(spec.model_class).parameters
+    gensim = _gensim_signature(spec.model_class)
     # Every hyperparameter of the spec, in the spec's order, in __init__.
     assert [name for name in init if name in spec.hyperparameters] == list(
         spec.hyperparameters

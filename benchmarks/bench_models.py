@@ -1,0 +1,149 @@
+"""Document vectors beyond averaging: accuracy and speed of each model, in one run.
+
+Part 1, accuracy: every estimator is a Pipeline (its vectors trained inside
+each fold, then a logistic regression), scored by stratified 5-fold
+cross-validation on the bundled movie reviews (10,662 snippets), each fold
+once: Word2Vec Skip-Gram (mean, SIF), Doc2Vec (PV-DBOW, PV-DM, PV-DBOW with
+word vectors) and TF-IDF of unigrams and bigrams, with the mean fit and
+transform (predict) time per fold.
+
+Part 2, inference: documents per second of ``Doc2VecVectorizer.transform``
+against gensim's own loop, ``[model.infer_vector(words) for words in docs]``
+on the same tokens (same model, same epochs), and ``n_jobs=2`` against one job
+(best of ``--repeat``, alternating, so that the load of the shared machine
+touches both alike; and a first call, which starts the worker processes).
+
+    python benchmarks/bench_models.py               # ~10 minutes on 2 cores
+    python benchmarks/bench_models.py --subset 2000 # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from joblib.externals.loky import get_reusable_executor
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.pipeline import make_pipeline
+
+from skw2v import Doc2VecVectorizer, Word2VecVectorizer
+from skw2v.datasets import load_movie_reviews
+
+
+def estimators(vector_size: int) -> dict:
+    """Return the vectorizers compared, by name (each followed by the classifier)."""
+    word2vec = {"vector_size": vector_size, "min_count": 2, "epochs": 10, "sg": 1}
+    doc2vec = {"vector_size": vector_size}  # the estimator's defaults otherwise
+    return {
+        "Word2Vec Skip-Gram, mean": Word2VecVectorizer(**word2vec),
+        "Word2Vec Skip-Gram, SIF": Word2VecVectorizer(
+            **word2vec, weighting="sif", remove_components=1
+        ),
+        "Doc2Vec PV-DBOW": Doc2VecVectorizer(**doc2vec, dm=0, dbow_words=0),
+        "Doc2Vec PV-DM": Doc2VecVectorizer(**doc2vec, dm=1),
+        "Doc2Vec PV-DBOW + words": Doc2VecVectorizer(**doc2vec, dm=0, dbow_words=1),
+        # -- more models (FastText) go here ------------------------------------------
+        "TF-IDF unigrams + bigrams": TfidfVectorizer(ngram_range=(1, 2), min_df=2),
+    }
+
+
+def accuracy(X, y, folds: int, vector_size: int) -> None:
+    cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+    header = (
+        f"{'estimator':<28} {'accuracy':>9} {'+/-':>6} {'fit s':>7} {'transform s':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, vectorizer in estimators(vector_size).items():
+        if "random_state" in vectorizer.get_params():
+            vectorizer.set_params(random_state=0)
+        pipeline = make_pipeline(vectorizer, LogisticRegression(max_iter=2000))
+        scores = cross_validate(pipeline, X, y, cv=cv)
+        accuracies = scores["test_score"]
+        print(
+            f"{name:<28} {accuracies.mean():9.3f} {accuracies.std():6.3f} "
+            f"{scores['fit_time'].mean():7.1f} {scores['score_time'].mean():12.2f}",
+            flush=True,
+        )
+
+
+def best_time(repeat: int, function) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def inference(X, repeat: int, vector_size: int) -> None:
+    serial = Doc2VecVectorizer(vector_size=vector_size, random_state=0, keep_model=True)
+    serial.fit(X)
+    model = serial.model_
+    tokens = serial._tokenizer().documents(X)
+    parallel = clone(serial)
+    parallel.__dict__.update(serial.__dict__)  # the same fitted model
+    parallel.set_params(n_jobs=2)
+    get_reusable_executor().shutdown(wait=True)  # no worker process running
+    cold, _ = best_time(1, lambda: parallel.transform(X))
+    times = {"gensim": [], 1: [], 2: []}
+    contenders = {
+        "gensim": lambda: [model.infer_vector(words) for words in tokens],
+        1: lambda: serial.transform(X),
+        2: lambda: parallel.transform(X),
+    }
+    results = {}
+    for _ in range(repeat):
+        for key, function in contenders.items():
+            seconds, results[key] = best_time(1, function)
+            times[key].append(seconds)
+    np.testing.assert_array_equal(results[1], results[2])
+    gensim, one, two = (min(times[key]) for key in ("gensim", 1, 2))
+    what = f"inference of {len(X)} documents"
+    header = f"{what:<44} {'docs/s':>8} {'vs gensim':>10} {'vs 1 job':>9}"
+    print(header)
+    print("-" * len(header))
+    for what, seconds in [
+        ("gensim's infer_vector loop (tokens given)", gensim),
+        ("transform, n_jobs=1 (tokenizes too)", one),
+        ("transform, n_jobs=2, processes started", two),
+        ("transform, n_jobs=2, first call (starts them)", cold),
+    ]:
+        print(
+            f"{what:<44} {len(X) / seconds:8.0f} {gensim / seconds:9.2f}x "
+            f"{one / seconds:8.2f}x"
+        )
+    print("n_jobs=2 gives the rows of n_jobs=1, bit for bit.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--subset", type=int, default=None, help="first N reviews")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--vector-size", type=int, default=100)
+    parser.add_argument("--skip-accuracy", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", UserWarning)  # documents with no known word
+    reviews = load_movie_reviews()
+    X, y = reviews.data, reviews.target
+    if args.subset:
+        order = np.random.default_rng(0).permutation(len(X))[: args.subset]
+        X, y = [X[i] for i in order], y[order]
+    print(
+        f"{len(X)} movie reviews, {args.vector_size}-d vectors, one run; "
+        "2 cores shared with other work, so times vary.\n"
+    )
+    if not args.skip_accuracy:
+        accuracy(X, y, args.folds, args.vector_size)
+        print()
+    inference(X, args.repeat, args.vector_size)
+
+
+if __name__ == "__main__":
+    main()
