@@ -169,7 +169,7 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
         memory: the document vector and the context words predict a word).
         gensim's default is 1; on the movie reviews PV-DBOW classifies
         better (see the "Beyond averaging" page of the documentation).
-    dbow_words : {0, 1}, default=1
+    dbow_words : {1, 0}, default=1
         With PV-DBOW, 1 also trains word vectors (Skip-Gram, interleaved),
         which gives ``wv_``; 0 trains the document vectors alone, about 3
         times as fast. gensim's default is 0; on the movie reviews the word

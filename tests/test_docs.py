@@ -99,6 +99,7 @@ def _estimators():
     return [
         skw2v.Word2VecVectorizer,
         skw2v.FastTextVectorizer,
+        skw2v.Doc2VecVectorizer,
         skw2v.AvgWord2VecTransformer,
         skw2v.PretrainedEmbeddingVectorizer,
         skw2v.EmbeddingSequencer,
