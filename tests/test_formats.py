@@ -66,8 +66,9 @@ def test_every_format_has_a_writer_here_and_a_known_layout():
         "word2vec-text": "vectors",
         "glove": "vectors",
     }
-    # and the int8 tables (dtype="int8") of the formats of the "vectors" layout
-    assert set(layouts.values()) - {None} | {"quantized"} == set(LAYOUTS)
+    # and the int8 tables (dtype="int8") of the formats of the "vectors" layout,
+    # and trained Doc2Vec models (memory=)
+    assert set(layouts.values()) - {None} | {"quantized", "doc2vec"} == set(LAYOUTS)
 
 
 @pytest.mark.parametrize("written", list(FORMATS), indirect=True)
