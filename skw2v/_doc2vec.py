@@ -40,8 +40,7 @@ from ._base import (
 )
 from ._compat import HasMethods, Interval
 from ._docstrings import fill_doc
-from ._memory import cached_training, memory_location
-from ._models import C_INT_MAX, DOC2VEC, FLOAT32_MAX, gensim_seed, n_threads
+from ._models import C_INT_MAX, DOC2VEC, FLOAT32_MAX
 from ._pooler import Pooler
 from ._pooling import chunk_bounds, concatenate_rows
 from ._sharing import _without_memmaps
@@ -53,6 +52,7 @@ from ._text import (
     document_batches,
     is_stream,
 )
+from ._trained import train_once
 from ._training import train_model
 from ._vectors import WordTable
 
@@ -185,31 +185,21 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
     window : int, default=5
         Maximum distance between the current and a predicted word (PV-DM, and
         the word vectors of ``dbow_words=1``).
-    min_count : int, default=5
-        Ignore words with a total frequency lower than this.
-    hs : {0, 1}, default=0
-        1 for hierarchical softmax; 0 for negative sampling (if ``negative > 0``).
-    negative : int, default=5
-        Number of noise words drawn for negative sampling (0 disables it; then
-        ``hs`` must be 1).
-    ns_exponent : float, default=0.75
-        Exponent of the word frequencies from which noise words are drawn.
-    sample : float, default=1e-3
-        Threshold for down-sampling frequent words (0 disables it).
-    alpha : float, default=0.025
-        Initial learning rate.
+    {{min_count}}
+    {{hs}}
+    {{negative}}
+    {{ns_exponent}}
+    {{sample}}
+    {{alpha}}
     min_alpha : float, default=1e-4
         Learning rate at the end of training, and of inference (it decays
         linearly).
     epochs : int, default=20
         Passes over the corpus (gensim's default is 10; 20 classify the movie
         reviews better).
-    max_vocab_size : int or None, default=None
-        Cap on the vocabulary while it is being counted; None means no cap.
-    max_final_vocab : int or None, default=None
-        Keep at most this many words, raising ``min_count`` as needed.
-    shrink_windows : bool, default=True
-        Sample the effective window size uniformly from ``[1, window]``.
+    {{max_vocab_size}}
+    {{max_final_vocab}}
+    {{shrink_windows}}
     n_jobs : int or None, default=None
         Worker threads for training (gensim's ``workers``, fed from the
         corpus by one reading thread), and worker processes for
@@ -376,28 +366,11 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
     # -- training -------------------------------------------------------------------
 
     def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
-        training = {name: getattr(self, name) for name in DOC2VEC.hyperparameters}
-        # One seed, drawn once: what trains, what seeds inference, what keys
-        # the cache.
-        training["random_state"] = seed = gensim_seed(self.random_state)
-        model = None
-
-        def train():
-            nonlocal model
+        def train(training):
             model = train_model(DOC2VEC, tokens, training, verbose=self.verbose)[0]
-            return _entry_table(model), None
+            return _entry_table(model), None, model
 
-        location = memory_location(self.memory)
-        if location is None or self.keep_model:
-            table = train()[0]
-        else:
-            key = {
-                **training,
-                # None reuses what an earlier fit drew (as Word2VecVectorizer).
-                "random_state": None if self.random_state is None else seed,
-                "n_jobs": n_threads(self.n_jobs),
-            }
-            table = cached_training(DOC2VEC, location, tokens, key, train)[0]
+        training, table, _, model = train_once(self, tokens, train, key={})
         self._training = training
         self._model, self.dv_ = _inference_model(training, table)
         for name in ("wv_", "model_"):

@@ -80,37 +80,51 @@ token_pattern : str or None, default=r"{DEFAULT_TOKEN_PATTERN}"
 tokenizer : callable or None, default=None
     A function ``str -> list[str]`` that replaces the regular expression
     (after lowercasing, with ``lowercase=True``).""",
-    "word2vec_hyperparameters": """\
+    "word2vec_vector_size": """\
 vector_size : int, default=100
-    Dimensionality of the word vectors (and of the output).
+    Dimensionality of the word vectors (and of the output).""",
+    "word2vec_window": """\
 window : int, default=5
-    Maximum distance between the current and a predicted word.
+    Maximum distance between the current and a predicted word.""",
+    "min_count": """\
 min_count : int, default=5
-    Ignore words with a total frequency lower than this.
+    Ignore words with a total frequency lower than this.""",
+    "word2vec_sg": """\
 sg : {0, 1}, default=0
-    Training algorithm: 1 for Skip-Gram, 0 for CBOW.
+    Training algorithm: 1 for Skip-Gram, 0 for CBOW.""",
+    "hs": """\
 hs : {0, 1}, default=0
-    1 for hierarchical softmax; 0 for negative sampling (if ``negative > 0``).
+    1 for hierarchical softmax; 0 for negative sampling (if ``negative > 0``).""",
+    "negative": """\
 negative : int, default=5
     Number of noise words drawn for negative sampling (0 disables it; then
-    ``hs`` must be 1).
+    ``hs`` must be 1).""",
+    "ns_exponent": """\
 ns_exponent : float, default=0.75
-    Exponent of the word frequencies from which noise words are drawn.
+    Exponent of the word frequencies from which noise words are drawn.""",
+    "word2vec_cbow_mean": """\
 cbow_mean : {1, 0}, default=1
-    With CBOW, 1 averages the context vectors, 0 sums them.
+    With CBOW, 1 averages the context vectors, 0 sums them.""",
+    "sample": """\
 sample : float, default=1e-3
-    Threshold for down-sampling frequent words (0 disables it).
+    Threshold for down-sampling frequent words (0 disables it).""",
+    "alpha": """\
 alpha : float, default=0.025
-    Initial learning rate.
+    Initial learning rate.""",
+    "word2vec_min_alpha": """\
 min_alpha : float, default=1e-4
-    Learning rate at the end of training (it decays linearly).
+    Learning rate at the end of training (it decays linearly).""",
+    "word2vec_epochs": """\
 epochs : int, default=5
-    Passes over the corpus.
+    Passes over the corpus.""",
+    "max_vocab_size": """\
 max_vocab_size : int or None, default=None
     Cap on the vocabulary while it is being counted (prunes rare words to
-    bound memory); None means no cap.
+    bound memory); None means no cap.""",
+    "max_final_vocab": """\
 max_final_vocab : int or None, default=None
-    Keep at most this many words, raising ``min_count`` as needed.
+    Keep at most this many words, raising ``min_count`` as needed.""",
+    "shrink_windows": """\
 shrink_windows : bool, default=True
     Sample the effective window size uniformly from ``[1, window]`` for each
     word, as the original word2vec does.""",
@@ -200,6 +214,28 @@ components_ : ndarray of shape (remove_components, n_features_out)
 _ENTRIES["pooling_steps"] = "\n".join(
     _ENTRIES[name]
     for name in ("pooling", "weighting", "sif_a", "remove_components", "norm")
+)
+
+#: The hyperparameters of word2vec training, in gensim's order, as one entry.
+_ENTRIES["word2vec_hyperparameters"] = "\n".join(
+    _ENTRIES[name]
+    for name in (
+        "word2vec_vector_size",
+        "word2vec_window",
+        "min_count",
+        "word2vec_sg",
+        "hs",
+        "negative",
+        "ns_exponent",
+        "word2vec_cbow_mean",
+        "sample",
+        "alpha",
+        "word2vec_min_alpha",
+        "word2vec_epochs",
+        "max_vocab_size",
+        "max_final_vocab",
+        "shrink_windows",
+    )
 )
 
 _MARKER = re.compile(r"^(?P<indent> *)\{\{(?P<name>\w+)\}\}$", re.MULTILINE)

@@ -9,6 +9,7 @@ are the same for all of them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from ._base import _BaseEmbeddingVectorizer
 from ._compat import HasMethods, _fit_context
@@ -17,6 +18,45 @@ from ._memory import cached_training, memory_location
 from ._models import ModelSpec, gensim_seed, n_threads
 from ._training import train_model, update_model
 from ._vectors import WordTable
+
+
+def train_once(estimator, tokens, train: Callable, *, key: dict, cache: bool = True):
+    """Train with ``train(training)``, or map what an earlier fit with this key trained.
+
+    ``training`` holds the hyperparameters of the estimator's ``_spec``, with
+    the seed drawn once (what trains and what keys the cache); ``train``
+    returns the table to keep, the words initialized from ``init_vectors``
+    (or None) and the model. With the estimator's ``memory`` (and ``cache``,
+    and no ``keep_model``), a table trained before with the same
+    hyperparameters, ``n_jobs``, tokens and ``key`` (what else changes
+    training) is mapped from the cache instead (then the model is None).
+
+    Returns ``training``, the table, the words initialized and the model.
+    """
+    spec = estimator._spec
+    training = {name: getattr(estimator, name) for name in spec.hyperparameters}
+    training["random_state"] = seed = gensim_seed(estimator.random_state)
+    location = memory_location(estimator.memory)
+    if location is None or not cache or estimator.keep_model:
+        return training, *train(training)
+    model = None
+
+    def train_and_keep_model():
+        nonlocal model
+        table, n_initialized, model = train(training)
+        return table, n_initialized
+
+    parameters = {
+        **training,
+        # None reuses what an earlier fit drew (see the memory parameter).
+        "random_state": None if estimator.random_state is None else seed,
+        "n_jobs": n_threads(estimator.n_jobs),
+        **key,
+    }
+    table, n_initialized = cached_training(
+        spec, location, tokens, parameters, train_and_keep_model
+    )
+    return training, table, n_initialized, model
 
 
 @fill_doc
@@ -57,36 +97,15 @@ class _BaseTrainedVectorizer(_BaseEmbeddingVectorizer):
             self.__dict__.pop("model_", None)
 
     def _train(self, tokens, lookup: dict, *, partial: bool):
-        """Train new vectors; return them, the words initialized, and the model.
+        """Train new vectors; return them, the words initialized, and the model."""
 
-        With ``memory``, vectors trained before with the same key are mapped
-        from the cache instead (then there is no model).
-        """
-        spec = self._spec
-        training = {name: getattr(self, name) for name in spec.hyperparameters}
-        # One seed, drawn once: what trains and what keys the cache.
-        training["random_state"] = seed = gensim_seed(self.random_state)
-
-        def train():
+        def train(training):
             model, n_initialized = train_model(
-                spec, tokens, training, **lookup, verbose=self.verbose
+                self._spec, tokens, training, **lookup, verbose=self.verbose
             )
             return model.wv, n_initialized, model
 
-        location = memory_location(self.memory)
-        if location is None or partial or self.keep_model:
-            return train()
-        key = {
-            **training,
-            # None reuses what an earlier fit drew (see the memory parameter).
-            "random_state": None if self.random_state is None else seed,
-            "n_jobs": n_threads(self.n_jobs),
-            **lookup,
-        }
-        wv, n_initialized = cached_training(
-            spec, location, tokens, key, lambda: train()[:2]
-        )
-        return wv, n_initialized, None
+        return train_once(self, tokens, train, key=lookup, cache=not partial)[1:]
 
     def _keeps_statistics(self) -> bool:
         # With the training state, for partial_fit to continue from.
