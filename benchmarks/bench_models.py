@@ -3,17 +3,24 @@
 Part 1, accuracy: every estimator is a Pipeline (its vectors trained inside
 each fold, then a logistic regression), scored by stratified 5-fold
 cross-validation on the bundled movie reviews (10,662 snippets), each fold
-once: Word2Vec Skip-Gram (mean, SIF), Doc2Vec (PV-DBOW, PV-DM, PV-DBOW with
-word vectors) and TF-IDF of unigrams and bigrams, with the mean fit and
-transform (predict) time per fold.
+once: Word2Vec Skip-Gram (mean, SIF), FastText Skip-Gram (SIF), Doc2Vec
+(PV-DBOW, PV-DM, PV-DBOW with word vectors) and TF-IDF of unigrams and
+bigrams, with the mean fit and transform (predict) time per fold.
 
-Part 2, inference: documents per second of ``Doc2VecVectorizer.transform``
+Part 2, longer documents: the 50 news articles of gensim's Lee corpus
+(``lee.cor``, about 80 words each), whose 1,225 pairs were rated for
+similarity by people (``similarities0-1.txt``); every estimator is fitted on
+the 300 other articles of ``lee_background.cor``, then transforms the 50, and
+the Pearson correlation of the cosine similarities with the mean human ratings
+is averaged over ``--seeds`` seeds (the same settings as part 1).
+
+Part 3, inference: documents per second of ``Doc2VecVectorizer.transform``
 against gensim's own loop, ``[model.infer_vector(words) for words in docs]``
 on the same tokens (same model, same epochs), and ``n_jobs=2`` against one job
 (best of ``--repeat``, alternating, so that the load of the shared machine
 touches both alike; and a first call, which starts the worker processes).
 
-    python benchmarks/bench_models.py               # ~10 minutes on 2 cores
+    python benchmarks/bench_models.py               # ~15 minutes on 2 cores
     python benchmarks/bench_models.py --subset 2000 # a quick look
 """
 
@@ -24,14 +31,17 @@ import time
 import warnings
 
 import numpy as np
+from gensim.test.utils import datapath
 from joblib.externals.loky import get_reusable_executor
+from scipy.stats import pearsonr
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
-from skw2v import Doc2VecVectorizer, Word2VecVectorizer
+from skw2v import Doc2VecVectorizer, FastTextVectorizer, Word2VecVectorizer
 from skw2v.datasets import load_movie_reviews
 
 
@@ -44,10 +54,12 @@ def estimators(vector_size: int) -> dict:
         "Word2Vec Skip-Gram, SIF": Word2VecVectorizer(
             **word2vec, weighting="sif", remove_components=1
         ),
+        "FastText Skip-Gram, SIF": FastTextVectorizer(
+            **word2vec, weighting="sif", remove_components=1
+        ),
         "Doc2Vec PV-DBOW": Doc2VecVectorizer(**doc2vec, dm=0, dbow_words=0),
         "Doc2Vec PV-DM": Doc2VecVectorizer(**doc2vec, dm=1),
         "Doc2Vec PV-DBOW + words": Doc2VecVectorizer(**doc2vec, dm=0, dbow_words=1),
-        # -- more models (FastText) go here ------------------------------------------
         "TF-IDF unigrams + bigrams": TfidfVectorizer(ngram_range=(1, 2), min_df=2),
     }
 
@@ -68,6 +80,32 @@ def accuracy(X, y, folds: int, vector_size: int) -> None:
         print(
             f"{name:<28} {accuracies.mean():9.3f} {accuracies.std():6.3f} "
             f"{scores['fit_time'].mean():7.1f} {scores['score_time'].mean():12.2f}",
+            flush=True,
+        )
+
+
+def read_lines(name: str) -> list[str]:
+    with open(datapath(name), encoding="latin-1") as lines:
+        return [line.strip() for line in lines]
+
+
+def lee_similarity(seeds: int, vector_size: int) -> None:
+    background, articles = read_lines("lee_background.cor"), read_lines("lee.cor")
+    ratings = np.loadtxt(datapath("similarities0-1.txt"))
+    pairs = np.triu_indices(len(articles), k=1)  # the ratings' upper triangle
+    header = f"{'estimator':<28} {'Pearson r':>9} {'+/-':>6}"
+    print(header)
+    print("-" * len(header))
+    for name, vectorizer in estimators(vector_size).items():
+        correlations = []
+        for seed in range(seeds if "random_state" in vectorizer.get_params() else 1):
+            if "random_state" in vectorizer.get_params():
+                vectorizer.set_params(random_state=seed)
+            X = vectorizer.fit(background).transform(articles)
+            similarities = cosine_similarity(X)[pairs]
+            correlations.append(pearsonr(similarities, ratings[pairs]).statistic)
+        print(
+            f"{name:<28} {np.mean(correlations):9.3f} {np.std(correlations):6.3f}",
             flush=True,
         )
 
@@ -127,6 +165,7 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=None, help="first N reviews")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--vector-size", type=int, default=100)
+    parser.add_argument("--seeds", type=int, default=5, help="of the Lee corpus")
     parser.add_argument("--skip-accuracy", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)  # documents with no known word
@@ -141,6 +180,8 @@ def main() -> None:
     )
     if not args.skip_accuracy:
         accuracy(X, y, args.folds, args.vector_size)
+        print("\nLee corpus: 50 news articles, similarity against human ratings\n")
+        lee_similarity(args.seeds, args.vector_size)
         print()
     inference(X, args.repeat, args.vector_size)
 
