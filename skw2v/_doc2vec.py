@@ -105,9 +105,12 @@ def _inference_model(training: dict, table: KeyedVectors):
     Returns the model and the trained document vectors. The table's arrays
     move to the model (the table keeps its words and word vectors); the
     Huffman codes and the noise distribution are recomputed by gensim from
-    the word counts, exactly as training computed them.
+    the word counts, exactly as training computed them, but for a table that
+    brings the noise distribution along (``cum_table``: a pickled estimator,
+    whose worker processes need not recompute it on every call).
     """
     arrays = {name: vars(table).pop(name) for name in _ENTRY_ARRAYS}
+    cum_table = vars(table).pop("cum_table", None)
     for name in _ENTRY_SIZES:
         vars(table).pop(name)
     model = DOC2VEC.new_model(training)  # untrained: the hyperparameters only
@@ -119,7 +122,10 @@ def _inference_model(training: dict, table: KeyedVectors):
         model.create_binary_tree()
     if model.negative:
         model.syn1neg = arrays["syn1neg"]
-        model.make_cum_table()
+        if cum_table is None:
+            model.make_cum_table()  # a loop over the words, in Python
+        else:
+            model.cum_table = cum_table
     doc_vectors = arrays["doc_vectors"]
     dv = KeyedVectors(doc_vectors.shape[1], count=0)
     dv.index_to_key = list(range(len(doc_vectors)))  # tagged by position
@@ -543,6 +549,8 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
             plain.dv = KeyedVectors(model.vector_size, count=0)
             table = state["_inference_table"] = _entry_table(plain)
             table.expandos = {}  # rebuilt from the counts
+            if model.negative:  # what the noise words are drawn from, as made
+                table.cum_table = np.asarray(model.cum_table)
         if "dv_" in state:
             state["dv_"] = _without_memmaps(state["dv_"])
         return state

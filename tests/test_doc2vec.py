@@ -120,6 +120,18 @@ def test_worker_processes_infer_the_rows_of_one_job(
     assert "dv_" not in vars(shipped)  # workers infer without the trained vectors
 
 
+def test_the_noise_distribution_travels_with_the_pickle(fitted):
+    # Workers unpickle the estimator on every call: they take the noise
+    # distribution gensim made, rather than recompute it word by word.
+    shipped = fitted.__getstate__()["_inference_table"]
+    np.testing.assert_array_equal(shipped.cum_table, fitted._model.cum_table)
+    restored = pickle.loads(pickle.dumps(fitted))
+    made_again = copy.copy(fitted._model)
+    made_again.make_cum_table()
+    assert restored._model.cum_table.dtype == made_again.cum_table.dtype
+    np.testing.assert_array_equal(restored._model.cum_table, made_again.cum_table)
+
+
 def test_a_stream_trains_as_the_list_does(tmp_path, fitted, corpus):
     path = tmp_path / "reviews.txt"
     path.write_text("\n".join(corpus) + "\n", encoding="utf-8")
