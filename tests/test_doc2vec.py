@@ -1,7 +1,11 @@
 """``Doc2VecVectorizer``: Doc2Vec trained in fit, deterministic inference."""
 
 import copy
+import os
 import pickle
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -55,6 +59,31 @@ def test_every_mode_infers_the_same_row_in_any_batch(corpus, mode, has_words):
     np.testing.assert_array_equal(vectorizer.transform(corpus[7:8]), rows[7:8])
     assert ("wv_" in vars(vectorizer)) is has_words
     assert vectorizer.dv_.vectors.shape == (len(corpus), 12)
+
+
+def test_another_process_with_another_hash_seed_infers_the_same_rows(
+    fitted, corpus, tmp_path
+):
+    # gensim seeds infer_vector with Python's hash of the text, salted per
+    # process; here the rows do not depend on the salt.
+    X = corpus[:200]
+    script = textwrap.dedent(
+        f"""
+        import numpy as np
+        from skw2v import Doc2VecVectorizer
+
+        corpus = np.load({str(tmp_path / "corpus.npy")!r}).tolist()
+        fitted = Doc2VecVectorizer(**{SMALL!r}).fit(corpus)
+        np.save({str(tmp_path / "there.npy")!r}, fitted.transform(corpus[:200]))
+        """
+    )
+    np.save(tmp_path / "corpus.npy", np.array(corpus))
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", script], check=True, env=env)
+        np.testing.assert_array_equal(
+            np.load(tmp_path / "there.npy"), fitted.transform(X)
+        )
 
 
 def test_inference_is_gensims(fitted, corpus):
