@@ -18,7 +18,8 @@ Part 3, inference: documents per second of ``Doc2VecVectorizer.transform``
 against gensim's own loop, ``[model.infer_vector(words) for words in docs]``
 on the same tokens (same model, same epochs), and ``n_jobs=2`` against one job
 (best of ``--repeat``, alternating, so that the load of the shared machine
-touches both alike; and a first call, which starts the worker processes).
+touches both alike; and a first call, which starts the worker processes); then
+both on growing batches, to show from which batch size two processes pay.
 
     python benchmarks/bench_models.py               # ~15 minutes on 2 cores
     python benchmarks/bench_models.py --subset 2000 # a quick look
@@ -156,7 +157,34 @@ def inference(X, repeat: int, vector_size: int) -> None:
             f"{what:<44} {len(X) / seconds:8.0f} {gensim / seconds:9.2f}x "
             f"{one / seconds:8.2f}x"
         )
-    print("n_jobs=2 gives the rows of n_jobs=1, bit for bit.")
+    print("n_jobs=2 gives the rows of n_jobs=1, bit for bit.\n")
+    break_even(X, serial, parallel, repeat)
+
+
+def break_even(X, serial, parallel, repeat: int) -> None:
+    """Time n_jobs=2 against one job on growing batches, processes forced.
+
+    Where two processes start to pay sets ``PROCESS_MIN_CHARACTERS``.
+    """
+    threshold = Doc2VecVectorizer._process_min_characters
+    print(
+        f"batches sent to 2 processes whatever their size (transform uses them "
+        f"from {threshold:,} characters per worker):"
+    )
+    Doc2VecVectorizer._process_min_characters = 0
+    try:
+        for n_documents in (100, 200, 400, 800, 1600, 3200):
+            docs = X[:n_documents]
+            one = best_time(repeat, lambda: serial.transform(docs))[0]
+            two = best_time(repeat, lambda: parallel.transform(docs))[0]
+            print(
+                f"  {n_documents:5d} documents, {sum(map(len, docs)):8,d} characters: "
+                f"1 job {one * 1000:6.0f} ms, 2 jobs {two * 1000:6.0f} ms, "
+                f"{one / two:4.2f}x",
+                flush=True,
+            )
+    finally:
+        Doc2VecVectorizer._process_min_characters = threshold
 
 
 def main() -> None:
