@@ -175,8 +175,8 @@ def break_even(X, serial, parallel, repeat: int) -> None:
     try:
         for n_documents in (100, 200, 400, 800, 1600, 3200):
             docs = X[:n_documents]
-            one = best_time(repeat, lambda: serial.transform(docs))[0]
-            two = best_time(repeat, lambda: parallel.transform(docs))[0]
+            one = best_time(repeat, lambda docs=docs: serial.transform(docs))[0]
+            two = best_time(repeat, lambda docs=docs: parallel.transform(docs))[0]
             print(
                 f"  {n_documents:5d} documents, {sum(map(len, docs)):8,d} characters: "
                 f"1 job {one * 1000:6.0f} ms, 2 jobs {two * 1000:6.0f} ms, "
