@@ -5,6 +5,13 @@ Every subcommand prints a readable table, or JSON with ``--json``. Exit codes:
 line on stderr, without a traceback), 2 for a usage error (argparse's code),
 3 for an unexpected failure: a bug in skw2v, reported as such, with its
 traceback under ``--debug``.
+
+``train`` trains word2vec, fastText or Doc2Vec (``--model``) through the
+model's estimator, with that estimator's defaults (an option left out is not
+passed) and checks. For Doc2Vec, OUT holds the trained document vectors, one
+per document (a non-blank line of the corpus, in ``LineCorpus`` order) keyed by
+its position as a string ("0", "1", ...), and ``--word-vectors`` writes the
+word vectors when the mode trains them.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._corpus import LineCorpus
+from ._doc2vec import Doc2VecVectorizer
 from ._fasttext import FastTextVectorizer
 from ._formats import WRITABLE, supported
 from ._word2vec import Word2VecVectorizer
@@ -46,19 +54,31 @@ DEFAULT_ANALOGIES = "google"
 #: The models ``train --model`` trains, by name: the estimator of each.
 TRAINED_MODELS = {
     estimator._spec.name: estimator
-    for estimator in (Word2VecVectorizer, FastTextVectorizer)
+    for estimator in (Word2VecVectorizer, FastTextVectorizer, Doc2VecVectorizer)
 }
 
-#: The defaults of ``train``: those of ``Word2VecVectorizer``, and of
-#: ``FastTextVectorizer`` for its n-gram options.
+#: The defaults of ``train``, by model: its estimator's. An option left out
+#: is not passed, so that the estimator's own default applies.
 TRAIN_DEFAULTS = {
-    name: parameter.default
-    for estimator in reversed(TRAINED_MODELS.values())
-    for name, parameter in inspect.signature(estimator).parameters.items()
+    model: {
+        name: parameter.default
+        for name, parameter in inspect.signature(estimator).parameters.items()
+    }
+    for model, estimator in TRAINED_MODELS.items()
 }
 
-#: The options of ``train`` that only fastText has.
-NGRAM_OPTIONS = ("min_n", "max_n", "bucket")
+#: The options of ``train`` that only some models take (by argparse's name),
+#: and the hyperparameter whose models take each: ``--word-vectors`` is for the
+#: models whose OUT holds document vectors, those with ``dm``.
+MODEL_OPTIONS = {
+    "sg": "sg",
+    "min_n": "min_n",
+    "max_n": "max_n",
+    "bucket": "bucket",
+    "dm": "dm",
+    "no_dbow_words": "dbow_words",
+    "word_vectors": "dm",
+}
 
 
 class CommandError(Exception):
@@ -157,67 +177,139 @@ def _run_demo(args) -> None:
     run_demo(quick=args.quick, n_jobs=args.n_jobs)
 
 
+def _models_taking(hyperparameter: str) -> list[str]:
+    """Return the names of the models whose estimator has ``hyperparameter``."""
+    return [
+        name
+        for name, estimator in TRAINED_MODELS.items()
+        if hyperparameter in estimator._spec.hyperparameters
+    ]
+
+
+def _refuse_other_models_options(args) -> None:
+    """Fail with one line naming the options given that ``--model`` does not take."""
+    spec = TRAINED_MODELS[args.model]._spec
+    refused: dict[str, list[str]] = {}
+    for name, hyperparameter in MODEL_OPTIONS.items():
+        if getattr(args, name) is not None and hyperparameter not in spec.hyperparameters:
+            models = " or ".join(_models_taking(hyperparameter))
+            refused.setdefault(models, []).append(f"--{name.replace('_', '-')}")
+    for models, options in refused.items():
+        raise CommandError(f"{', '.join(options)}: only for --model {models}")
+
+
+def _output_format(path: Path, fmt: str | None) -> str:
+    """Return the format to write ``path`` in: ``fmt``, else from its suffix."""
+    return fmt or FORMAT_BY_SUFFIX.get(path.suffix.lower(), "word2vec-binary")
+
+
+def _output_path(text: str) -> Path:
+    """Return the path of an output file, refusing one in a missing directory."""
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise CommandError(f"output directory {str(path.parent)!r} does not exist")
+    return path
+
+
+def _algorithm(params: dict) -> str:
+    """Name what ``train`` trains, for its progress line and its JSON."""
+    if "dm" in params:
+        return "PV-DM" if params["dm"] else "PV-DBOW"
+    return "Skip-Gram" if params["sg"] else "CBOW"
+
+
+def _document_table(dv):
+    """Return the document vectors ``dv_`` keyed by position as strings ("0", ...)."""
+    from gensim.models import KeyedVectors
+
+    table = KeyedVectors(dv.vector_size, count=0)
+    table.add_vectors([str(position) for position in range(len(dv))], dv.vectors)
+    return table
+
+
 def _run_train(args) -> None:
-    out = Path(args.output)
-    fmt = args.format or FORMAT_BY_SUFFIX.get(out.suffix.lower(), "word2vec-binary")
-    if not out.parent.is_dir():
-        raise CommandError(f"output directory {str(out.parent)!r} does not exist")
+    out = _output_path(args.output)
+    fmt = _output_format(out, args.format)
+    _refuse_other_models_options(args)
     estimator = TRAINED_MODELS[args.model]
     spec = estimator._spec
     corpus = LineCorpus(args.corpus)
-    params = {
+    given = {
         "vector_size": args.vector_size,
         "window": args.window,
         "min_count": args.min_count,
-        "sg": int(args.sg),
-        "hs": int(args.hs),
         "negative": args.negative,
         "sample": args.sample,
         "epochs": args.epochs,
-        "n_jobs": args.workers,
-        "random_state": args.seed,
+        "min_n": args.min_n,
+        "max_n": args.max_n,
+        "bucket": args.bucket,
+        "sg": args.sg and 1,
+        "dm": args.dm and 1,
+        "dbow_words": args.no_dbow_words and 0,
     }
-    ngrams = {name: getattr(args, name) for name in NGRAM_OPTIONS}
-    given = [name for name, value in ngrams.items() if value is not None]
-    if given and not set(NGRAM_OPTIONS) <= set(spec.hyperparameters):
-        options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
-        raise CommandError(f"{options}: only for --model fasttext")
-    if set(NGRAM_OPTIONS) <= set(spec.hyperparameters):
-        params.update(
-            {k: TRAIN_DEFAULTS[k] if v is None else v for k, v in ngrams.items()}
-        )
-    # Refused before anything is said or trained, in the command's name.
-    spec.check({**TRAIN_DEFAULTS, **params}, caller="skw2v train")
+    # An option left out is not passed: the estimator's own default applies.
+    params = {name: value for name, value in given.items() if value is not None}
+    params.update(hs=int(args.hs), n_jobs=args.workers, random_state=args.seed)
     vectorizer = estimator(
         **params, lowercase=not args.keep_case, verbose=0 if args.quiet else 1
     )
+    params = vectorizer.get_params()
+    # Refused before anything is said or trained, in the command's name.
+    spec.check(params, caller="skw2v train")
+    words_out = None
+    if args.word_vectors is not None:
+        if not (params["dm"] or params["dbow_words"]):
+            raise CommandError(
+                "--word-vectors: PV-DBOW with --no-dbow-words trains no word "
+                "vectors; drop --no-dbow-words (or train PV-DM with --dm)"
+            )
+        words_out = _output_path(args.word_vectors)
+        suffix = words_out.suffix.lower()
+        words_fmt = FORMAT_BY_SUFFIX.get(suffix) or _output_format(words_out, args.format)
+    documents = "dm" in params
+    algorithm = _algorithm(params)
+    name = f"Doc2Vec {algorithm}" if documents else f"{algorithm} {args.model}"
     if not args.quiet:
         _say(
-            f"Training {'Skip-Gram' if args.sg else 'CBOW'} {args.model} on "
-            f"{len(corpus.files)} file(s) in {str(corpus.path)!r}: "
-            f"{args.vector_size} dims, window {args.window}, {args.epochs} epochs, "
-            f"{args.workers} worker(s)"
+            f"Training {name} on {len(corpus.files)} file(s) in "
+            f"{str(corpus.path)!r}: {params['vector_size']} dims, window "
+            f"{params['window']}, {params['epochs']} epochs, {args.workers} worker(s)"
         )
     started = time.perf_counter()
     # The corpus streams from disk, straight into training.
-    wv = vectorizer.fit(corpus).wv_
-    WRITABLE[fmt].save(wv, out)
+    vectorizer.fit(corpus)
+    # Doc2Vec's vocabulary, whether or not its mode trains word vectors.
+    wv = vectorizer._model.wv if documents else vectorizer.wv_
+    table = _document_table(vectorizer.dv_) if documents else wv
+    WRITABLE[fmt].save(table, out)
+    if words_out is not None:
+        WRITABLE[words_fmt].save(wv, words_out)
     seconds = time.perf_counter() - started
     payload = {
         "output": str(out),
         "format": fmt,
         "model": args.model,
+        "algorithm": algorithm,
+        **({"documents": len(table)} if documents else {}),
         "words": len(wv),
-        "dims": wv.vector_size,
+        "dims": table.vector_size,
         "seconds": round(seconds, 3),
     }
+    if words_out is not None:
+        payload.update(word_vectors=str(words_out), word_vectors_format=words_fmt)
+    if documents:
+        saved = f"{len(table)} documents x {table.vector_size} dims to {out} ({fmt})"
+        if words_out is not None:
+            saved += f" and {len(wv)} words to {words_out} ({words_fmt})"
+    else:
+        saved = f"{len(wv)} words x {wv.vector_size} dims to {out} ({fmt})"
     # Only gensim's format keeps a fastText table's n-gram vectors.
     words_only = getattr(wv, "bucket", 0) and fmt != "gensim"
     _emit(
         args,
         payload,
-        f"Saved {len(wv)} words x {wv.vector_size} dims to {out} ({fmt}) "
-        f"in {seconds:.1f} s."
+        f"Saved {saved} in {seconds:.1f} s."
         + (
             " The n-gram vectors are not in this format: save as .kv (gensim) "
             "to keep the vectors of unseen words."
@@ -424,6 +516,18 @@ def _vectors_command(commands, vectors, run, *, help: str, description: str):
     return command
 
 
+def _default_help(name: str, style: str) -> str:
+    """Say the default of option ``name``: word2vec's, then any other model's."""
+    defaults = {
+        model: style.format(defaults[name])
+        for model, defaults in TRAIN_DEFAULTS.items()
+        if name in defaults
+    }
+    first, *others = defaults.items()
+    differ = [f"{model} {value}" for model, value in others if value != first[1]]
+    return "; ".join([f"default {first[1]}", *differ])
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skw2v",
@@ -465,13 +569,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser(
         "train",
-        help="train word vectors on a text corpus and save them",
+        help="train word or document vectors on a text corpus and save them",
         description=(
-            "Train word2vec (or fastText) on CORPUS, a UTF-8 text file with one "
-            "document per line or a directory of such files, streamed from "
-            "disk. Lines are lowercased and tokenized as skw2v's vectorizers "
-            "do. The defaults are Word2VecVectorizer's and FastTextVectorizer's "
-            "(gensim's, with one thread)."
+            "Train word2vec, fastText or Doc2Vec on CORPUS, a UTF-8 text file "
+            "with one document per line or a directory of such files, streamed "
+            "from disk. Lines are lowercased and tokenized as skw2v's vectorizers "
+            "do. Each model's defaults are its estimator's (Word2VecVectorizer, "
+            "FastTextVectorizer, Doc2VecVectorizer: gensim's, with one thread). "
+            "Doc2Vec writes to OUT a vector per document (per non-blank line, in "
+            "the order they are read), keyed by its position: 0, 1, 2, ..."
         ),
     )
     train.add_argument("corpus", metavar="CORPUS", help="text file or directory")
@@ -488,13 +594,39 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=tuple(TRAINED_MODELS),
         default="word2vec",
         help="the model trained (default word2vec); fastText also learns "
-        "vectors of character n-grams, which give unseen words a vector",
+        "vectors of character n-grams, which give unseen words a vector; "
+        "doc2vec learns a vector per document",
     )
-    train.add_argument("--sg", action="store_true", help="Skip-Gram (default CBOW)")
+    train.add_argument(
+        "--sg",
+        action="store_true",
+        default=None,
+        help="Skip-Gram (default CBOW; word2vec and fastText only)",
+    )
+    train.add_argument(
+        "--dm",
+        action="store_true",
+        default=None,
+        help="PV-DM, distributed memory (doc2vec only; default PV-DBOW, "
+        "distributed bag of words)",
+    )
+    train.add_argument(
+        "--no-dbow-words",
+        action="store_true",
+        default=None,
+        help="PV-DBOW without word vectors, about 3 times as fast (doc2vec "
+        "only; by default PV-DBOW also trains Skip-Gram word vectors)",
+    )
+    train.add_argument(
+        "--word-vectors",
+        metavar="PATH",
+        help="also write the word vectors of doc2vec to PATH (format from its "
+        "extension as for OUT, else --format's)",
+    )
     train.add_argument(
         "--hs", action="store_true", help="hierarchical softmax output layer"
     )
-    # Hyperparameters with Word2VecVectorizer's defaults: (name, type, help).
+    # Hyperparameters with each estimator's defaults: (name, type, help).
     for name, kind, text in [
         ("vector_size", _positive_int, "dimensions of the vectors"),
         ("window", _positive_int, "context words on each side"),
@@ -503,13 +635,11 @@ def _build_parser() -> argparse.ArgumentParser:
         ("negative", _non_negative_int, "noise words for negative sampling (0: none)"),
         ("sample", _non_negative_float, "down-sampling threshold of frequent words"),
     ]:
-        default = TRAIN_DEFAULTS[name]
         train.add_argument(
             f"--{name.replace('_', '-')}",
             type=kind,
-            default=default,
             metavar="X" if kind is _non_negative_float else "N",
-            help=f"{text} (default {default:g})",
+            help=f"{text} ({_default_help(name, '{:g}')})",
         )
     for name, text in [
         ("min_n", "shortest character n-grams"),
@@ -520,7 +650,7 @@ def _build_parser() -> argparse.ArgumentParser:
             f"--{name.replace('_', '-')}",
             type=_non_negative_int,
             metavar="N",
-            help=f"{text} (fastText only; default {TRAIN_DEFAULTS[name]:_})",
+            help=f"{text} (fastText only; {_default_help(name, '{:_}')})",
         )
     train.add_argument(
         "--workers",

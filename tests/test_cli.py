@@ -10,8 +10,15 @@ import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
-from skw2v import FastTextVectorizer, LineCorpus, Word2VecVectorizer
+from skw2v import (
+    Doc2VecVectorizer,
+    FastTextVectorizer,
+    LineCorpus,
+    Word2VecVectorizer,
+    load_vectors,
+)
 from skw2v._cli import main
+from skw2v.datasets import load_movie_reviews
 from skw2v.evaluation import evaluate_analogies, evaluate_similarity
 
 LEE = datapath("lee_background.cor")
@@ -196,6 +203,98 @@ def test_train_reports_progress_on_stderr(tmp_path, capsys):
     assert "Training CBOW word2vec on 1 file(s)" in err
     assert "2/2" in err  # the per-epoch progress report
     assert out.startswith("Saved ")
+
+
+@pytest.fixture(scope="module")
+def review_lines(tmp_path_factory):
+    """A file of 400 movie reviews, one per line; returns its path and lines."""
+    lines = load_movie_reviews().data[:400]
+    path = tmp_path_factory.mktemp("reviews") / "reviews.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, lines
+
+
+DOC2VEC_OPTIONS = ["--model", "doc2vec", "--epochs", "3", *TRAIN_OPTIONS]
+
+
+@pytest.mark.parametrize("dm", [0, 1])
+def test_train_doc2vec_writes_a_vector_per_line(tmp_path, capsys, review_lines, dm):
+    corpus, lines = review_lines
+    out, words = tmp_path / "docs.bin", tmp_path / "words.txt"
+    mode = ["--dm"] if dm else []
+    payload = run_json(
+        capsys, "train", corpus, "-o", out, "--word-vectors", words,
+        *mode, *DOC2VEC_OPTIONS,
+    )  # fmt: skip
+    fitted = Doc2VecVectorizer(
+        dm=dm, vector_size=16, min_count=2, epochs=3, random_state=0
+    ).fit(lines)
+    saved = load_vectors(out, cache_dir=False)
+    assert saved.index_to_key == [str(i) for i in range(len(lines))]
+    np.testing.assert_array_equal(saved.vectors, fitted.dv_.vectors)
+    saved_words = load_vectors(words, cache_dir=False)
+    assert saved_words.index_to_key == fitted.wv_.index_to_key
+    np.testing.assert_allclose(saved_words.vectors, fitted.wv_.vectors, atol=1e-6)
+    assert payload["algorithm"] == ("PV-DM" if dm else "PV-DBOW")
+    assert (payload["documents"], payload["words"]) == (len(lines), len(fitted.wv_))
+    assert payload["format"] == "word2vec-binary"
+    assert payload["word_vectors_format"] == "word2vec-text"
+
+
+def test_train_doc2vec_defaults_and_report(tmp_path, capsys, review_lines):
+    # Doc2VecVectorizer's own defaults (20 epochs, not word2vec's 5): PV-DBOW
+    # without word vectors, every other option left out.
+    corpus, lines = review_lines
+    out = tmp_path / "docs.kv"
+    code, stdout, err = run(
+        capsys, "train", corpus, "-o", out, "--model", "doc2vec",
+        "--no-dbow-words", "--seed", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Training Doc2Vec PV-DBOW on 1 file(s)" in err
+    assert "100 dims, window 5, 20 epochs, 1 worker(s)" in err
+    assert "20/20" in err  # the per-epoch progress report
+    fitted = Doc2VecVectorizer(dbow_words=0, n_jobs=1, random_state=0).fit(lines)
+    assert stdout.startswith(f"Saved {len(lines)} documents x 100 dims to {out}")
+    saved = load_vectors(out, cache_dir=False, allow_pickle=True)
+    np.testing.assert_array_equal(saved.vectors, fitted.dv_.vectors)
+    assert saved.most_similar("0", topn=1)[0][0] in saved.index_to_key
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (["--model", "doc2vec", "--sg"], "--sg: only for --model word2vec or fasttext"),
+        (["--model", "doc2vec", "--bucket", "9"], "--bucket: only for --model fasttext"),
+        (["--dm"], "--dm: only for --model doc2vec"),
+        (["--model", "fasttext", "--no-dbow-words"], "--no-dbow-words: only for"),
+        (["--word-vectors", "w.bin"], "--word-vectors: only for --model doc2vec"),
+        (
+            ["--model", "doc2vec", "--no-dbow-words", "--word-vectors", "w.bin"],
+            "PV-DBOW with --no-dbow-words trains no word vectors",
+        ),
+        (
+            ["--model", "doc2vec", "--word-vectors", "no/such/dir/w.bin"],
+            "output directory 'no/such/dir' does not exist",
+        ),
+        (["--model", "doc2vec", "--negative", "0"], "hs=0 and negative=0 doc2vec"),
+    ],
+)
+def test_train_refuses_another_models_options(
+    tmp_path, monkeypatch, capsys, options, fragment
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", LEE, "-o", "v.bin", *options)
+    assert_one_line_error(code, err, 1, fragment)
+    assert not (tmp_path / "v.bin").exists()  # refused before training
+
+
+def test_train_help_states_each_models_defaults(capsys):
+    code, out, _ = run(capsys, "train", "--help")
+    assert code == 0
+    epochs = Doc2VecVectorizer().epochs
+    expected = f"passes over the corpus (default {Word2VecVectorizer().epochs}; "
+    assert expected + f"doc2vec {epochs})" in " ".join(out.split())
 
 
 # -- reading vectors ----------------------------------------------------------------
