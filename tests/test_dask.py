@@ -18,7 +18,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skw2v import FastTextVectorizer, PretrainedEmbeddingVectorizer, Word2VecVectorizer
+from skw2v import (
+    Doc2VecVectorizer,
+    FastTextVectorizer,
+    PretrainedEmbeddingVectorizer,
+    Word2VecVectorizer,
+)
 
 dask = pytest.importorskip("dask", reason="the dask extra is not installed")
 pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -81,6 +86,20 @@ def test_fasttext_rows_with_unseen_words_equal_local_transform(
     rows = result.compute().to_numpy()
     np.testing.assert_allclose(rows, fasttext.transform(docs), atol=1e-6)
     assert rows[-1].any()  # the subword vectors of the unseen words
+
+
+def test_doc2vec_rows_equal_local_transform(dask_client, texts, tmp_path):
+    # Trained with memory: the workers map the inference arrays from the
+    # entry; inference is deterministic: the rows are the local ones, bit for bit.
+    doc2vec = Doc2VecVectorizer(
+        vector_size=10, min_count=2, epochs=3, random_state=0, memory=tmp_path
+    ).fit(texts)
+    docs = [*texts[:60], "zzqx qqzx"]  # the last one has no known word
+    result = transform(doc2vec, dd.from_pandas(pd.Series(docs), npartitions=3))
+    assert list(result.columns) == list(doc2vec.get_feature_names_out())
+    rows = result.compute().to_numpy()
+    np.testing.assert_array_equal(rows, doc2vec.transform(docs))
+    assert rows[:-1].any() and not rows[-1].any()
 
 
 def test_the_estimator_is_one_key_of_the_graph(fitted_vectorizer, texts):

@@ -17,6 +17,7 @@ from sklearn.exceptions import NotFittedError
 
 from skw2v import (
     AvgWord2VecTransformer,
+    Doc2VecVectorizer,
     FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
@@ -98,6 +99,18 @@ def test_fasttext_rows_with_unseen_words_equal_local_transform(
     rows = rows_of(transform(fasttext, df, "text").orderBy("id"))
     np.testing.assert_allclose(rows, fasttext.transform(docs), atol=1e-6)
     assert rows[-1].any()  # the subword vectors of the unseen words
+
+
+def test_doc2vec_rows_equal_local_transform(spark, labelled, tmp_path):
+    texts, _ = labelled
+    doc2vec = Doc2VecVectorizer(
+        vector_size=10, min_count=2, epochs=3, random_state=0, memory=tmp_path
+    ).fit(texts)
+    docs = [*texts[:60], "zzqx qqzx"]  # the last one has no known word
+    df = spark.createDataFrame(list(enumerate(docs)), ["id", "text"])
+    rows = rows_of(transform(doc2vec, df, "text").orderBy("id"))
+    np.testing.assert_array_equal(rows, doc2vec.transform(docs))
+    assert rows[:-1].any() and not rows[-1].any()
 
 
 @pytest.mark.parametrize("ship_file", [None, True], ids=["path", "addFile"])
