@@ -275,6 +275,13 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
     gensim's does. A document with no word of the vocabulary gives a row of
     zeros (and a warning counts such documents).
 
+    ``build_analyzer()`` returns the tokenizer that ``fit`` and ``transform``
+    use (``lowercase``, ``token_pattern`` or ``tokenizer``): a document's row
+    is inferred from exactly its tokens, so ``transform([doc])`` equals
+    ``transform([build_analyzer()(doc)])``. Words outside the vocabulary are
+    kept: inference skips them, but they are part of the document's seed (as
+    in gensim's ``infer_vector``), so they change its row.
+
     Examples
     --------
     >>> from skw2v import Doc2VecVectorizer

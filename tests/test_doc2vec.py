@@ -3,6 +3,7 @@
 import copy
 import os
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -186,6 +187,36 @@ def test_memory_maps_a_model_that_infers_the_same_rows(tmp_path, fitted, corpus)
     restored = pickle.loads(pickle.dumps(second))
     assert not isinstance(restored._model.syn1neg, np.memmap)
     np.testing.assert_array_equal(restored.transform(corpus), expected)
+
+
+@pytest.mark.parametrize("column", [False, True], ids=["DataFrame", "Series"])
+def test_a_polars_column_gives_the_rows_of_the_list(fitted, corpus, column):
+    pl = pytest.importorskip("polars")
+    docs = corpus[:300]
+    frame = pl.DataFrame({"text": docs})
+    X = frame["text"] if column else frame
+    np.testing.assert_array_equal(fitted.transform(X), fitted.transform(docs))
+    from_polars, from_list = make().fit(X), make().fit(docs)
+    np.testing.assert_array_equal(from_polars.dv_.vectors, from_list.dv_.vectors)
+    np.testing.assert_array_equal(from_polars.transform(X), from_list.transform(docs))
+
+
+def test_build_analyzer_gives_the_tokens_transform_infers_from(fitted, corpus):
+    analyzer = fitted.build_analyzer()
+    document = "A GRIPPING, if over-long film: zzqx!"
+    tokens = analyzer(document)
+    assert tokens == re.findall(fitted.token_pattern, document.lower())
+    # Words outside the vocabulary are kept (inference skips them).
+    assert "zzqx" in tokens and "zzqx" not in fitted.wv_.key_to_index
+    # The document and its tokens, given as tokens, infer the same row.
+    row = fitted.transform([document])
+    assert row.any()
+    np.testing.assert_array_equal(fitted.transform([tokens]), row)
+    # Another tokenizer, another analyzer: transform follows it.
+    cased = make(lowercase=False).fit(corpus)
+    assert cased.build_analyzer()("Good FILM") == ["Good", "FILM"]
+    with pytest.warns(UserWarning, match="1 of 1 documents have no word"):
+        assert not cased.transform(["Good FILM"]).any()  # unknown as cased
 
 
 def test_remove_components_and_norm_apply(fitted, corpus):
