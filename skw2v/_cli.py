@@ -191,9 +191,10 @@ def _refuse_other_models_options(args) -> None:
     spec = TRAINED_MODELS[args.model]._spec
     refused: dict[str, list[str]] = {}
     for name, hyperparameter in MODEL_OPTIONS.items():
-        if getattr(args, name) is not None and hyperparameter not in spec.hyperparameters:
-            models = " or ".join(_models_taking(hyperparameter))
-            refused.setdefault(models, []).append(f"--{name.replace('_', '-')}")
+        if getattr(args, name) is None or hyperparameter in spec.hyperparameters:
+            continue
+        models = " or ".join(_models_taking(hyperparameter))
+        refused.setdefault(models, []).append(f"--{name.replace('_', '-')}")
     for models, options in refused.items():
         raise CommandError(f"{', '.join(options)}: only for --model {models}")
 
@@ -265,8 +266,7 @@ def _run_train(args) -> None:
                 "vectors; drop --no-dbow-words (or train PV-DM with --dm)"
             )
         words_out = _output_path(args.word_vectors)
-        suffix = words_out.suffix.lower()
-        words_fmt = FORMAT_BY_SUFFIX.get(suffix) or _output_format(words_out, args.format)
+        words_fmt = _output_format(words_out, args.format)
     documents = "dm" in params
     algorithm = _algorithm(params)
     name = f"Doc2Vec {algorithm}" if documents else f"{algorithm} {args.model}"
@@ -620,8 +620,8 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--word-vectors",
         metavar="PATH",
-        help="also write the word vectors of doc2vec to PATH (format from its "
-        "extension as for OUT, else --format's)",
+        help="also write the word vectors of doc2vec to PATH (format chosen as "
+        "for OUT: --format, else PATH's extension)",
     )
     train.add_argument(
         "--hs", action="store_true", help="hierarchical softmax output layer"

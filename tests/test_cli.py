@@ -264,8 +264,14 @@ def test_train_doc2vec_defaults_and_report(tmp_path, capsys, review_lines):
 @pytest.mark.parametrize(
     ("options", "fragment"),
     [
-        (["--model", "doc2vec", "--sg"], "--sg: only for --model word2vec or fasttext"),
-        (["--model", "doc2vec", "--bucket", "9"], "--bucket: only for --model fasttext"),
+        (
+            ["--model", "doc2vec", "--sg"],
+            "--sg: only for --model word2vec or fasttext",
+        ),
+        (
+            ["--model", "doc2vec", "--bucket", "9"],
+            "--bucket: only for --model fasttext",
+        ),
         (["--dm"], "--dm: only for --model doc2vec"),
         (["--model", "fasttext", "--no-dbow-words"], "--no-dbow-words: only for"),
         (["--word-vectors", "w.bin"], "--word-vectors: only for --model doc2vec"),

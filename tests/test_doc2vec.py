@@ -189,18 +189,6 @@ def test_memory_maps_a_model_that_infers_the_same_rows(tmp_path, fitted, corpus)
     np.testing.assert_array_equal(restored.transform(corpus), expected)
 
 
-@pytest.mark.parametrize("column", [False, True], ids=["DataFrame", "Series"])
-def test_a_polars_column_gives_the_rows_of_the_list(fitted, corpus, column):
-    pl = pytest.importorskip("polars")
-    docs = corpus[:300]
-    frame = pl.DataFrame({"text": docs})
-    X = frame["text"] if column else frame
-    np.testing.assert_array_equal(fitted.transform(X), fitted.transform(docs))
-    from_polars, from_list = make().fit(X), make().fit(docs)
-    np.testing.assert_array_equal(from_polars.dv_.vectors, from_list.dv_.vectors)
-    np.testing.assert_array_equal(from_polars.transform(X), from_list.transform(docs))
-
-
 def test_build_analyzer_gives_the_tokens_transform_infers_from(fitted, corpus):
     analyzer = fitted.build_analyzer()
     document = "A GRIPPING, if over-long film: zzqx!"

@@ -70,18 +70,6 @@ def test_training_is_gensims_own_bit_for_bit(small_corpus):
         )
 
 
-@pytest.mark.parametrize("column", [False, True], ids=["DataFrame", "Series"])
-def test_a_polars_column_gives_the_rows_of_the_list(fitted, small_corpus, column):
-    pl = pytest.importorskip("polars")
-    docs = [*small_corpus[0][:300], "unwatchably overlong"]
-    frame = pl.DataFrame({"text": docs})
-    X = frame["text"] if column else frame
-    np.testing.assert_array_equal(fitted.transform(X), fitted.transform(docs))
-    from_polars, from_list = make().fit(X), make().fit(docs)
-    np.testing.assert_array_equal(from_polars.wv_.vectors, from_list.wv_.vectors)
-    np.testing.assert_array_equal(from_polars.transform(X), from_list.transform(docs))
-
-
 def test_a_streamed_corpus_trains_the_same_vectors(small_corpus, tmp_path):
     path = tmp_path / "corpus.txt"
     path.write_text("\n".join(small_corpus[0]) + "\n", encoding="utf-8")

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from gensim.models import KeyedVectors
+from sklearn.base import clone
 
 from skw2v import (
     AvgWord2VecTransformer,
+    Doc2VecVectorizer,
     EmbeddingSequencer,
     FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
@@ -450,6 +452,29 @@ def test_a_polars_column_is_text(fitted_vectorizer):
         fitted_vectorizer.transform(frame.with_columns(n=pl.lit(1)))
     with pytest.raises(ValueError, match="missing value"):
         fitted_vectorizer.transform(pl.DataFrame({"text": ["a", None]}))
+
+
+@pytest.mark.parametrize("column", [False, True], ids=["DataFrame", "Series"])
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        Doc2VecVectorizer(vector_size=8, min_count=2, epochs=2, random_state=0),
+        FastTextVectorizer(vector_size=8, min_count=2, bucket=2000, random_state=0),
+    ],
+    ids=lambda estimator: type(estimator).__name__,
+)
+def test_a_polars_column_trains_and_transforms_as_the_list(
+    small_corpus, estimator, column
+):
+    pl = pytest.importorskip("polars")
+    docs = [*small_corpus[0][:300], "unwatchably overlong"]
+    frame = pl.DataFrame({"text": docs})
+    X = frame["text"] if column else frame
+    from_polars, from_list = clone(estimator).fit(X), clone(estimator).fit(docs)
+    np.testing.assert_array_equal(from_polars.wv_.vectors, from_list.wv_.vectors)
+    rows = from_list.transform(docs)
+    np.testing.assert_array_equal(from_polars.transform(X), rows)
+    np.testing.assert_array_equal(from_list.transform(X), rows)
 
 
 def test_a_tokenizer_that_raises_names_the_document():
