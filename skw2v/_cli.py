@@ -228,6 +228,32 @@ def _document_table(dv):
     return table
 
 
+def _word_vectors_output(args, params: dict, out: Path) -> tuple[Path | None, str]:
+    """Return the file and format of ``--word-vectors`` (None without it).
+
+    Refuses the Doc2Vec modes that train no word vectors, and OUT itself.
+    """
+    if params.get("dm") and args.no_dbow_words:
+        raise CommandError(
+            "--no-dbow-words: only for PV-DBOW (PV-DM always trains word "
+            "vectors); drop --dm or --no-dbow-words"
+        )
+    if args.word_vectors is None:
+        return None, ""
+    if not (params["dm"] or params["dbow_words"]):
+        raise CommandError(
+            "--word-vectors: PV-DBOW with --no-dbow-words trains no word "
+            "vectors; drop --no-dbow-words (or train PV-DM with --dm)"
+        )
+    words_out = _output_path(args.word_vectors)
+    if words_out.resolve() == out.resolve():
+        raise CommandError(
+            "--word-vectors: the same file as OUT, which holds the document "
+            "vectors; give the word vectors another file"
+        )
+    return words_out, _output_format(words_out, args.format)
+
+
 def _run_train(args) -> None:
     out = _output_path(args.output)
     fmt = _output_format(out, args.format)
@@ -258,15 +284,7 @@ def _run_train(args) -> None:
     params = vectorizer.get_params()
     # Refused before anything is said or trained, in the command's name.
     spec.check(params, caller="skw2v train")
-    words_out = None
-    if args.word_vectors is not None:
-        if not (params["dm"] or params["dbow_words"]):
-            raise CommandError(
-                "--word-vectors: PV-DBOW with --no-dbow-words trains no word "
-                "vectors; drop --no-dbow-words (or train PV-DM with --dm)"
-            )
-        words_out = _output_path(args.word_vectors)
-        words_fmt = _output_format(words_out, args.format)
+    words_out, words_fmt = _word_vectors_output(args, params, out)
     documents = "dm" in params
     algorithm = _algorithm(params)
     name = f"Doc2Vec {algorithm}" if documents else f"{algorithm} {args.model}"

@@ -280,6 +280,14 @@ def test_train_doc2vec_defaults_and_report(tmp_path, capsys, review_lines):
             "PV-DBOW with --no-dbow-words trains no word vectors",
         ),
         (
+            ["--model", "doc2vec", "--dm", "--no-dbow-words"],
+            "--no-dbow-words: only for PV-DBOW (PV-DM always trains word vectors)",
+        ),
+        (
+            ["--model", "doc2vec", "--word-vectors", "./v.bin"],
+            "--word-vectors: the same file as OUT",
+        ),
+        (
             ["--model", "doc2vec", "--word-vectors", "no/such/dir/w.bin"],
             "output directory 'no/such/dir' does not exist",
         ),
