@@ -25,12 +25,16 @@ import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._corpus import LineCorpus
 from ._doc2vec import Doc2VecVectorizer
 from ._fasttext import FastTextVectorizer
 from ._formats import WRITABLE, supported
 from ._word2vec import Word2VecVectorizer
+
+if TYPE_CHECKING:
+    from gensim.models import KeyedVectors
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -195,7 +199,8 @@ def _refuse_other_models_options(args) -> None:
             continue
         models = " or ".join(_models_taking(hyperparameter))
         refused.setdefault(models, []).append(f"--{name.replace('_', '-')}")
-    for models, options in refused.items():
+    if refused:  # the options of the first other model given
+        models, options = next(iter(refused.items()))
         raise CommandError(f"{', '.join(options)}: only for --model {models}")
 
 
@@ -219,7 +224,7 @@ def _algorithm(params: dict) -> str:
     return "Skip-Gram" if params["sg"] else "CBOW"
 
 
-def _document_table(dv):
+def _document_table(dv: KeyedVectors) -> KeyedVectors:
     """Return the document vectors ``dv_`` keyed by position as strings ("0", ...)."""
     from gensim.models import KeyedVectors
 
