@@ -598,7 +598,8 @@ def _build_parser() -> argparse.ArgumentParser:
             "with one document per line or a directory of such files, streamed "
             "from disk. Lines are lowercased and tokenized as skw2v's vectorizers "
             "do. Each model's defaults are its estimator's (Word2VecVectorizer, "
-            "FastTextVectorizer, Doc2VecVectorizer: gensim's, with one thread). "
+            "FastTextVectorizer: gensim's, with one thread; Doc2VecVectorizer's "
+            "differ from gensim's in dm, dbow_words and epochs). "
             "Doc2Vec writes to OUT a vector per document (per non-blank line, in "
             "the order they are read), keyed by its position: 0, 1, 2, ..."
         ),

@@ -4,8 +4,8 @@ gensim's ``infer_vector`` draws its randomness from the model's shared random
 state and starts from a vector seeded by Python's ``hash`` of the document
 (salted per process), so the same document gets a different vector on every
 call and in every process (gensim #2847, #447). Here each document's
-inference is seeded by the model's seed and a stable digest of its tokens
-(``_document_seed``), then runs gensim's own compiled training step for one
+inference is seeded by the model's seed and a stable digest of its known
+tokens (``_document_seed``), then runs gensim's own compiled training step for one
 document (``train_document_dbow`` / ``_dm`` / ``_dm_concat``, as
 ``infer_vector`` does): a document gets the same row whatever its batch, its
 position, the process or ``n_jobs``.
@@ -134,7 +134,7 @@ def _inference_model(training: dict, table: KeyedVectors):
 
 
 def _document_seed(seed: int, words) -> int:
-    """Return the seed of a document's inference: the model's, and its tokens'."""
+    """Return the seed of a document's inference: the model's, and its known tokens'."""
     digest = hashlib.blake2b(str(seed).encode(), digest_size=4)
     digest.update("\x1f".join(words).encode("utf-8", "surrogatepass"))
     return int.from_bytes(digest.digest(), "little")
@@ -279,8 +279,8 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
     use (``lowercase``, ``token_pattern`` or ``tokenizer``): a document's row
     is inferred from exactly its tokens, so ``transform([doc])`` equals
     ``transform([build_analyzer()(doc)])``. Words outside the vocabulary are
-    kept: inference skips them, but they are part of the document's seed (as
-    in gensim's ``infer_vector``), so they change its row.
+    kept by the analyzer, and play no part in inference: a document's row is
+    that of its known words, in their order.
 
     Examples
     --------
@@ -454,7 +454,10 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
             options = {"neu1": neu1}
         n_without_known = 0
         for row, words in zip(out, token_docs, strict=True):
-            if not any(word in vocabulary for word in words):
+            # Unknown words play no part, not even in the seed: they leave
+            # the row as it is without them.
+            words = [word for word in words if word in vocabulary]
+            if not words:
                 n_without_known += 1
                 continue
             seed = _document_seed(model.seed, words)

@@ -200,6 +200,10 @@ def test_build_analyzer_gives_the_tokens_transform_infers_from(fitted, corpus):
     row = fitted.transform([document])
     assert row.any()
     np.testing.assert_array_equal(fitted.transform([tokens]), row)
+    # An unknown word plays no part: the row of the known words alone.
+    known = [token for token in tokens if token in fitted.wv_.key_to_index]
+    assert len(known) < len(tokens)
+    np.testing.assert_array_equal(fitted.transform([known]), row)
     # Another tokenizer, another analyzer: transform follows it.
     cased = make(lowercase=False).fit(corpus)
     assert cased.build_analyzer()("Good FILM") == ["Good", "FILM"]
