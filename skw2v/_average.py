@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ._base import _BaseEmbeddingVectorizer
 from ._docstrings import fill_doc
+from ._static import _StaticModelMixin
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import as_keyed_vectors
 
 
 @fill_doc
-class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
+class AvgWord2VecTransformer(_StaticModelMixin, _BaseEmbeddingVectorizer):
     r"""Turn documents into sentence vectors by pooling given word vectors.
 
     Each document is tokenized (unless it already is), the vectors of its words
@@ -109,3 +110,4 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
                 "(a gensim KeyedVectors or model, or a fitted Word2VecVectorizer)."
             )
         self.wv_ = as_keyed_vectors(self.vectors)
+        self._find_static()

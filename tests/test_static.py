@@ -244,15 +244,15 @@ def test_a_wordllama_weights_file_and_a_folder_of_several(tmp_path, tokenizer):
 # -- skw2v's pooling over token ids -------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"weighting": "sif", "remove_components": 1},
-        {"pooling": "max", "norm": "l2"},
-        {"pooling": "mean+max", "weighting": "tfidf"},
-    ],
-    ids=str,
-)
+#: Settings of skw2v's pooling steps, other than the defaults.
+POOLING_OPTIONS = [
+    {"weighting": "sif", "remove_components": 1},
+    {"pooling": "max", "norm": "l2"},
+    {"pooling": "mean+max", "weighting": "tfidf"},
+]
+
+
+@pytest.mark.parametrize("params", POOLING_OPTIONS, ids=str)
 def test_pooling_works_on_tokens_as_on_words(tmp_path, tokenizer, documents, params):
     folder = model2vec_folder(tmp_path / "m2v", tokenizer, normalize=False)
     vectorizer = PretrainedEmbeddingVectorizer(vectors=folder, **params)
@@ -306,6 +306,64 @@ def test_word_tokenization_parameters_are_refused(m2v, documents, params):
         vectorizer.fit(documents[:10])
 
 
+# -- AvgWord2VecTransformer over a static model's table ----------------------------
+
+
+@pytest.mark.parametrize("params", [{}, *POOLING_OPTIONS], ids=str)
+def test_avg_over_a_static_table_pools_as_the_folder(m2v, documents, params):
+    folder_rows = PretrainedEmbeddingVectorizer(vectors=m2v, **params).fit_transform(
+        documents
+    )
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), **params)
+    np.testing.assert_allclose(avg.fit_transform(documents), folder_rows, atol=1e-6)
+    np.testing.assert_allclose(avg.transform(documents), folder_rows, atol=1e-6)
+    if not params:  # the model's own rows, normalized as it normalizes them
+        expected = StaticModel.from_pretrained(m2v).encode(documents)
+        np.testing.assert_allclose(folder_rows, expected, atol=1e-6)
+
+
+def test_avg_over_a_fitted_vectorizer_of_a_static_model(tmp_path, tokenizer, documents):
+    folder = sentence_transformers_folder(
+        tmp_path / "st", tokenizer, normalize=True, prompt="query: "
+    )
+    fitted = PretrainedEmbeddingVectorizer(vectors=folder).fit(documents[:10])
+    avg = AvgWord2VecTransformer(vectors=fitted).fit(documents[:10])
+    assert avg.wv_ is fitted.wv_ and avg._static is fitted._static
+    expected = embedding_bag_mean(folder, documents, normalize=True, prompt="query: ")
+    np.testing.assert_allclose(avg.transform(documents), expected, atol=1e-6)
+    words = [doc.split() for doc in documents[:50]]
+    np.testing.assert_allclose(avg.transform(words), fitted.transform(words), atol=1e-6)
+    assert avg.build_analyzer()("A plot") == fitted.build_analyzer()("A plot")
+    assert avg.coverage(documents[:50]) == fitted.coverage(documents[:50])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"lowercase": False}, {"token_pattern": r"\w+"}, {"tokenizer": str.split}],
+    ids=str,
+)
+def test_avg_refuses_word_tokenization_parameters(m2v, documents, params):
+    (name,) = params
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), **params)
+    with pytest.raises(ValueError, match=f"{name}=.*model's own tokenizer") as info:
+        avg.fit(documents[:10])
+    assert "max_phrase_words" not in str(info.value)  # not a parameter of it
+
+
+def test_avg_over_a_static_table_pickles_and_clones(m2v, documents):
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), weighting="sif")
+    out = avg.fit_transform(documents)
+    restored = pickle.loads(pickle.dumps(avg))
+    assert restored.wv_ is restored.vectors  # one table, held in the pickle
+    np.testing.assert_array_equal(restored.transform(documents), out)
+    # The table unpickled keeps its tokenizer: a clone refitted on it pools tokens.
+    refitted = clone(restored).fit(documents)
+    assert refitted.wv_ is restored.wv_ and static_tokenizer(refitted.wv_) is not None
+    np.testing.assert_allclose(refitted.transform(documents), out, atol=1e-6)
+    second = clone(avg).fit(documents[:10])
+    assert second.wv_ is avg.wv_ and second._static is avg._static
+
+
 def test_limit_and_binary_are_refused(m2v):
     for option in ({"limit": 10}, {"binary": True}):
         with pytest.raises(ValueError, match="limit and binary apply to word-vector"):
@@ -355,10 +413,16 @@ def test_embedded_table_and_tokenizer_survive_the_folder(tmp_path, m2v, document
     np.testing.assert_array_equal(pickle.loads(saved).transform(documents), out)
 
 
-def test_processes_give_the_rows_of_one(monkeypatch, tmp_path, m2v, documents):
+@pytest.mark.parametrize("in_memory", [False, True], ids=["folder", "table"])
+def test_processes_give_the_rows_of_one(
+    monkeypatch, tmp_path, m2v, documents, in_memory
+):
     monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
-    one = PretrainedEmbeddingVectorizer(vectors=m2v).fit(documents[:10])
+    if in_memory:
+        one = AvgWord2VecTransformer(vectors=load_vectors(m2v)).fit(documents[:10])
+    else:
+        one = PretrainedEmbeddingVectorizer(vectors=m2v).fit(documents[:10])
     two = clone(one).set_params(n_jobs=2).fit(documents[:10])
     np.testing.assert_array_equal(two.transform(documents), one.transform(documents))
 
