@@ -11,7 +11,7 @@ from ._base import _BaseEmbeddingVectorizer
 from ._compact import DTYPES
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
-from ._loading import file_fingerprint, load_vectors, source_digest
+from ._loading import load_vectors, source_digest, source_fingerprint
 from ._sharing import _BY_REFERENCE
 from ._static import _StaticModelMixin, static_tokenizer
 from ._text import DEFAULT_TOKEN_PATTERN
@@ -208,20 +208,13 @@ class PretrainedEmbeddingVectorizer(_StaticModelMixin, _BaseEmbeddingVectorizer)
         source = self.vectors if _is_path(self.vectors) else None
         self.vectors_info_ = {
             "source": None if source is None else os.fspath(source),
-            "fingerprint": None if source is None else self._fingerprint(),
+            "fingerprint": None if source is None else source_fingerprint(self.vectors),
             "sha256": None if source is None else source_digest(self.wv_),
             "n_words": len(self.wv_),
             "vector_size": self.wv_.vector_size,
             "dtype": str(self.wv_.vectors.dtype),
             "layout": None if static is None else static.files.name,
         }
-
-    def _fingerprint(self) -> dict:
-        """Describe the file of ``vectors``, or each file of a static model."""
-        static = self.__dict__.get("_static")
-        if static is None:
-            return file_fingerprint(self.vectors)
-        return {path.name: file_fingerprint(path) for path in static.files.paths}
 
     def _word_table(self) -> WordTable:
         return WordTable(
@@ -244,7 +237,7 @@ class PretrainedEmbeddingVectorizer(_StaticModelMixin, _BaseEmbeddingVectorizer)
         try:
             self.wv_ = self._load()
             self._static = static_tokenizer(self.wv_)
-            fingerprint = self._fingerprint()
+            fingerprint = source_fingerprint(self.vectors)
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise FileNotFoundError(
                 f"This PretrainedEmbeddingVectorizer was saved without its vectors "

@@ -26,7 +26,8 @@ splits documents as the model's own library does (normalization, truncation,
 prompt, dropped unknown token), straight into those row ids; it is attached
 to the table it belongs to (``attach_tokenizer``, ``static_tokenizer``).
 ``_StaticModelMixin`` makes a vectorizer over such a table pool its tokens,
-whichever estimator holds it.
+whichever estimator holds it; ``StaticWordTable`` gives words the model's
+vectors, for training to start from (``init_vectors``).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ._cache import file_version
+from ._compact import row_scales
+from ._pooling import pool_ids, token_documents
 from ._text import DEFAULT_TOKEN_PATTERN, all_str, flatten
-from ._vectors import check_finite
+from ._vectors import WordTable, check_finite
 
 #: The layouts, as messages describe what each needs.
 LAYOUTS = {
@@ -671,6 +674,49 @@ class RowKeys(Sequence):
             return [self[i] for i in range(*position.indices(len(self)))]
         row = int(self.ids[position])
         return self.wv.index_to_key[row] if row >= 0 else ""
+
+
+class StaticWordTable(WordTable):
+    """A static model's table, giving each word the model's vector for it.
+
+    A word's vector is the mean of the vectors of the tokens the model's
+    tokenizer splits it into (the row of the word as a tokenized one-word
+    document, before any normalization); a word made only of tokens the model
+    leaves out has none. All words are encoded in one call and pooled in one
+    sparse product. Used where pretrained vectors give words their starting
+    vector (``copy_rows_into``); casings are the tokenizer's.
+
+    Parameters
+    ----------
+    wv : KeyedVectors
+        The model's table of token vectors.
+    static : StaticTokenizer
+        Its tokenizer.
+    """
+
+    def __init__(self, wv: KeyedVectors, static: StaticTokenizer):
+        super().__init__(wv)
+        self.static = static
+
+    def word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        ids, lengths = self.static.ids([[word] for word in words])
+        vectors, _ = pool_ids(ids, lengths, self.wv.vectors, scales=row_scales(self.wv))
+        known = np.bincount(token_documents(lengths)[ids >= 0], minlength=len(words))
+        positions = np.flatnonzero(known)
+        return positions, vectors[positions]
+
+
+def word_table(wv: KeyedVectors, *, casings: bool = False) -> WordTable:
+    """Return the table that gives words their vectors from ``wv``.
+
+    A static model's table gives each word the mean of its tokens' vectors
+    (``StaticWordTable``); a word table, its rows (through its casings, with
+    ``casings``).
+    """
+    static = static_tokenizer(wv)
+    if static is not None:
+        return StaticWordTable(wv, static)
+    return WordTable(wv, casings=casings)
 
 
 # -- which table has which tokenizer -------------------------------------------------

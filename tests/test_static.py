@@ -29,7 +29,9 @@ from wordllama import WordLlama
 import skw2v._parallel
 from skw2v import (
     AvgWord2VecTransformer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
+    Word2VecVectorizer,
     clear_registry,
     load_vectors,
 )
@@ -362,6 +364,71 @@ def test_avg_over_a_static_table_pickles_and_clones(m2v, documents):
     np.testing.assert_allclose(refitted.transform(documents), out, atol=1e-6)
     second = clone(avg).fit(documents[:10])
     assert second.wv_ is avg.wv_ and second._static is avg._static
+
+
+# -- init_vectors from a static model -----------------------------------------------
+
+
+@pytest.mark.parametrize("estimator", [Word2VecVectorizer, FastTextVectorizer])
+@pytest.mark.parametrize("in_memory", [False, True], ids=["folder", "table"])
+def test_init_vectors_start_words_from_the_model(
+    tmp_path, tokenizer, documents, estimator, in_memory
+):
+    vectors = random_vectors(tokenizer.get_vocab_size())
+    folder = model2vec_folder(
+        tmp_path / "m2v", tokenizer, vectors=vectors, normalize=True
+    )
+    init = load_vectors(folder) if in_memory else folder
+    # A learning rate of almost 0: the vectors stay those training started from.
+    vectorizer = estimator(
+        vector_size=DIM,
+        init_vectors=init,
+        epochs=1,
+        alpha=1e-12,
+        min_alpha=0,
+        random_state=0,
+    ).fit(documents)
+    words = vectorizer.wv_.index_to_key
+    # model2vec's own vector of each word, as a one-word text, not normalized.
+    reference = StaticModel(vectors, tokenizer, normalize=False)
+    expected = reference.encode(words)
+    unknown = tokenizer.token_to_id("[UNK]")
+    has_token = [
+        any(i != unknown for i in tokenizer.encode(w, add_special_tokens=False).ids)
+        for w in words
+    ]
+    assert vectorizer.n_words_initialized_ == sum(has_token) > 0.9 * len(words)
+    rows = np.flatnonzero(has_token)
+    np.testing.assert_allclose(
+        vectorizer.wv_.vectors[rows], expected[rows], rtol=1e-5, atol=1e-6
+    )
+    # The model normalizes its rows; words start from the mean, before that.
+    assert not np.allclose(np.linalg.norm(expected[rows], axis=1), 1, atol=0.05)
+
+
+def test_init_vectors_of_another_dimension_are_refused(m2v, documents):
+    vectorizer = Word2VecVectorizer(vector_size=DIM + 2, init_vectors=m2v, epochs=1)
+    with pytest.raises(ValueError, match=f"{DIM} dimensions.*vector_size={DIM}"):
+        vectorizer.fit(documents[:200])
+
+
+def test_init_vectors_folder_keys_the_memory_cache(tmp_path, m2v, documents):
+    options = {"vector_size": DIM, "epochs": 1, "random_state": 0}
+    memory = tmp_path / "memory"
+    first = Word2VecVectorizer(init_vectors=m2v, memory=memory, **options)
+    first.fit(documents[:300])
+
+    def entries() -> int:
+        return len(list(memory.glob("*/*/entry")))
+
+    again = clone(first).fit(documents[:300])
+    assert entries() == 1  # mapped, not trained again
+    np.testing.assert_array_equal(again.wv_.vectors, first.wv_.vectors)
+    assert again.n_words_initialized_ == first.n_words_initialized_ > 0
+    config = json.loads((m2v / "config.json").read_text())
+    (m2v / "config.json").write_text(json.dumps({**config, "max_length": 64}))
+    clone(first).fit(documents[:300])  # another model: trained anew
+    assert entries() == 2
 
 
 def test_limit_and_binary_are_refused(m2v):
