@@ -33,6 +33,13 @@ class AvgWord2VecTransformer(_StaticModelMixin, _BaseEmbeddingVectorizer):
     vectors : KeyedVectors, gensim Word2Vec/FastText model or fitted vectorizer
         The word vectors: a gensim ``KeyedVectors``, a gensim model (its ``wv``
         is used), or a fitted [`Word2VecVectorizer`][skw2v.Word2VecVectorizer].
+        The table of a static embedding model (what
+        [`load_vectors`][skw2v.load_vectors] gives for its folder, or a fitted
+        ``PretrainedEmbeddingVectorizer`` over it) is pooled as
+        ``PretrainedEmbeddingVectorizer`` pools the folder: documents are split
+        by the model's own tokenizer, ``lowercase``, ``token_pattern`` and
+        ``tokenizer`` must keep their defaults, and ``norm=None`` follows the
+        model. Pickling keeps the table and its tokenizer.
     {{pooling_steps}}
     {{n_jobs}}
     {{lowercase_casings}}
