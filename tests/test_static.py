@@ -366,6 +366,15 @@ def test_avg_over_a_static_table_pickles_and_clones(m2v, documents):
     assert second.wv_ is avg.wv_ and second._static is avg._static
 
 
+@pytest.mark.parametrize(
+    "check",
+    [check for _, check in text_estimator_checks(AvgWord2VecTransformer())],
+    ids=check_id,
+)
+def test_text_checks_on_a_static_table(check):
+    check(AvgWord2VecTransformer(vectors=load_vectors(WORDLLAMA), weighting="sif"))
+
+
 # -- init_vectors from a static model -----------------------------------------------
 
 
