@@ -17,7 +17,9 @@ worker processes).
 3. Accuracy on the movie reviews (LogisticRegression, 70/30 splits, mean over
    ``--n-draws`` draws) of WordLlama-256 next to the bundled GloVe-50 and a
    Skip-Gram table trained on each draw's training texts, all frozen, with 100
-   labels and with all of them.
+   labels and with all of them; and Skip-Gram-256 trained on them from
+   WordLlama's vectors (``init_vectors=folder``: each word starts from the mean
+   of its tokens' vectors) next to the same from random vectors.
 
     python benchmarks/bench_static.py
 """
@@ -137,6 +139,10 @@ def main() -> None:
             "WordLlama-256": wordllama_model,
             "GloVe-50": glove_model,
             "Skip-Gram (trained)": word2vec_model(),
+            "Skip-Gram-256": word2vec_model(vector_size=256),
+            "Skip-Gram-256 from WordLlama": word2vec_model(
+                vector_size=256, init_vectors=WORDLLAMA
+            ),
         }
         print(
             f"\nMovie reviews, 70/30 splits, {args.n_draws} draws (seeds "

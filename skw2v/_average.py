@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ._base import _BaseEmbeddingVectorizer
 from ._docstrings import fill_doc
+from ._static import _StaticModelMixin
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import as_keyed_vectors
 
 
 @fill_doc
-class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
+class AvgWord2VecTransformer(_StaticModelMixin, _BaseEmbeddingVectorizer):
     r"""Turn documents into sentence vectors by pooling given word vectors.
 
     Each document is tokenized (unless it already is), the vectors of its words
@@ -32,6 +33,13 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
     vectors : KeyedVectors, gensim Word2Vec/FastText model or fitted vectorizer
         The word vectors: a gensim ``KeyedVectors``, a gensim model (its ``wv``
         is used), or a fitted [`Word2VecVectorizer`][skw2v.Word2VecVectorizer].
+        The table of a static embedding model (what
+        [`load_vectors`][skw2v.load_vectors] gives for its folder, or a fitted
+        ``PretrainedEmbeddingVectorizer`` over it) is pooled as
+        ``PretrainedEmbeddingVectorizer`` pools the folder: documents are split
+        by the model's own tokenizer, ``lowercase``, ``token_pattern`` and
+        ``tokenizer`` must keep their defaults, and ``norm=None`` follows the
+        model. Pickling keeps the table and its tokenizer.
     {{pooling_steps}}
     {{n_jobs}}
     {{lowercase_casings}}
@@ -109,3 +117,4 @@ class AvgWord2VecTransformer(_BaseEmbeddingVectorizer):
                 "(a gensim KeyedVectors or model, or a fitted Word2VecVectorizer)."
             )
         self.wv_ = as_keyed_vectors(self.vectors)
+        self._find_static()

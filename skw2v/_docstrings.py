@@ -155,6 +155,12 @@ lowercase : bool, default=True
     written: the vocabulary holds this estimator's own tokens. With
     ``init_vectors``, a word finds its pretrained vector through its casings
     too (as in ``PretrainedEmbeddingVectorizer``).""",
+    "init_vectors_static": """\
+A static embedding model (its folder, or the table
+[`load_vectors`][skw2v.load_vectors] gives for it) gives every word the
+model's vector for it: the mean of the vectors of the tokens the model's
+tokenizer splits the word into (the row of the word as a one-word
+document, before the model's normalization).""",
     "keep_model": """\
 keep_model : bool, default=False
     Keep the whole gensim model (with its training state, about twice the

@@ -63,6 +63,7 @@ class FastTextVectorizer(_BaseTrainedVectorizer):
         (otherwise ``fit`` says which values to set). A path is loaded once
         per process, through the cache; the vectors must have
         ``vector_size`` dimensions. ``clone`` shares them, never copies them.
+        {{init_vectors_static}}
     {{memory}}
 
     Attributes

@@ -312,6 +312,14 @@ def file_fingerprint(path) -> dict:
     return {"size": size, "sha256_ends": digest.hexdigest()}
 
 
+def source_fingerprint(vectors) -> dict:
+    """Describe a vector file by ``file_fingerprint``, a static model by each file's."""
+    model = find_static_model(vectors)
+    if model is None:
+        return file_fingerprint(vectors)
+    return {path.name: file_fingerprint(path) for path in model.paths}
+
+
 # -- reading a file ----------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ._cache import CACHE_VERSION, build_lock, discard, read_entry, write_entry
-from ._loading import file_fingerprint
+from ._loading import source_fingerprint
 from ._models import ModelSpec
 from ._vectors import as_keyed_vectors
 from ._warnings import warn_user
@@ -77,12 +77,15 @@ def _tokens_digest(tokens: Iterable[Sequence[str]]) -> tuple[str, int]:
 
 
 def _vectors_fingerprint(vectors) -> dict | None:
-    """Describe ``init_vectors``: a file by its path and contents, a table by data."""
+    """Describe ``init_vectors``: a file by its path and contents, a table by data.
+
+    A static model's folder is described by each of its files.
+    """
     if vectors is None:
         return None
     if isinstance(vectors, (str, os.PathLike)):
         path = Path(vectors).resolve()
-        return {"path": str(path), **file_fingerprint(path)}
+        return {"path": str(path), **source_fingerprint(path)}
     wv = as_keyed_vectors(vectors, name="init_vectors")
     digest = hashlib.blake2b(digest_size=20)
     digest.update(np.ascontiguousarray(wv.vectors).tobytes())

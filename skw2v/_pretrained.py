@@ -11,11 +11,10 @@ from ._base import _BaseEmbeddingVectorizer
 from ._compact import DTYPES
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
-from ._loading import file_fingerprint, load_vectors, source_digest
-from ._pooler import Pooler
+from ._loading import load_vectors, source_digest, source_fingerprint
 from ._sharing import _BY_REFERENCE
-from ._static import RowKeys, StaticTokenizer, static_tokenizer
-from ._text import DEFAULT_TOKEN_PATTERN, flatten
+from ._static import _StaticModelMixin, static_tokenizer
+from ._text import DEFAULT_TOKEN_PATTERN
 from ._vectors import WordTable
 
 
@@ -24,7 +23,7 @@ def _is_path(vectors) -> bool:
 
 
 @fill_doc
-class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
+class PretrainedEmbeddingVectorizer(_StaticModelMixin, _BaseEmbeddingVectorizer):
     r"""Turn documents into sentence vectors with pretrained word vectors.
 
     The vectors come from a file (word2vec binary or text, GloVe, fastText
@@ -205,77 +204,17 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
 
     def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
         self.wv_ = self._load()
-        self._static = static = static_tokenizer(self.wv_)
-        if static is not None:
-            self._check_static_parameters(static)
+        static = self._find_static()
         source = self.vectors if _is_path(self.vectors) else None
         self.vectors_info_ = {
             "source": None if source is None else os.fspath(source),
-            "fingerprint": None if source is None else self._fingerprint(),
+            "fingerprint": None if source is None else source_fingerprint(self.vectors),
             "sha256": None if source is None else source_digest(self.wv_),
             "n_words": len(self.wv_),
             "vector_size": self.wv_.vector_size,
             "dtype": str(self.wv_.vectors.dtype),
             "layout": None if static is None else static.files.name,
         }
-
-    def _fingerprint(self) -> dict:
-        """Describe the file of ``vectors``, or each file of a static model."""
-        static = self.__dict__.get("_static")
-        if static is None:
-            return file_fingerprint(self.vectors)
-        return {path.name: file_fingerprint(path) for path in static.files.paths}
-
-    # -- static models: the model's tokenizer, not words ------------------------------
-
-    def _check_static_parameters(self, static: StaticTokenizer) -> None:
-        """Refuse the parameters of word tokenization for a static model."""
-        changed = [
-            f"{name}={getattr(self, name)!r}"
-            for name, default in (
-                ("lowercase", True),
-                ("token_pattern", DEFAULT_TOKEN_PATTERN),
-                ("tokenizer", None),
-                ("max_phrase_words", 1),
-            )
-            if getattr(self, name) != default
-        ]
-        if changed:
-            raise ValueError(
-                f"{', '.join(changed)} cannot apply to the static model "
-                f"{str(static.files.source)!r} ({static.files.name}): its documents "
-                "are split by the model's own tokenizer "
-                f"({static.files.tokenizer.name}, which also sets its casing), into "
-                "the tokens its vectors were made for, not into words. Leave "
-                "lowercase, token_pattern, tokenizer and max_phrase_words at their "
-                "defaults."
-            )
-
-    def _new_pooler(self) -> Pooler:
-        pooler = super()._new_pooler()
-        static = self.__dict__.get("_static")
-        if static is not None and static.normalize and self.norm is None:
-            pooler.norm = "l2"  # the model's own rows are of unit length
-        return pooler
-
-    def _resolve(self, documents, token_docs=None):
-        static = self.__dict__.get("_static")
-        if static is None:
-            return super()._resolve(documents, token_docs)
-        ids, lengths = static.ids(documents)
-        return RowKeys(self.wv_, ids), ids, lengths
-
-    def _canonical_tokens(self, documents):
-        static = self.__dict__.get("_static")
-        if static is None:
-            return super()._canonical_tokens(documents)
-        return flatten(static.tokens(documents))
-
-    def _analyzer(self, tokenizer):
-        static = self.__dict__.get("_static")
-        if static is None or not hasattr(self, "wv_"):
-            return super()._analyzer(tokenizer)
-        return lambda doc: static.tokens([doc])[0]
 
     def _word_table(self) -> WordTable:
         return WordTable(
@@ -298,7 +237,7 @@ class PretrainedEmbeddingVectorizer(_BaseEmbeddingVectorizer):
         try:
             self.wv_ = self._load()
             self._static = static_tokenizer(self.wv_)
-            fingerprint = self._fingerprint()
+            fingerprint = source_fingerprint(self.vectors)
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise FileNotFoundError(
                 f"This PretrainedEmbeddingVectorizer was saved without its vectors "

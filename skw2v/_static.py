@@ -25,6 +25,9 @@ a ``ValueError`` that names it.
 splits documents as the model's own library does (normalization, truncation,
 prompt, dropped unknown token), straight into those row ids; it is attached
 to the table it belongs to (``attach_tokenizer``, ``static_tokenizer``).
+``_StaticModelMixin`` makes a vectorizer over such a table pool its tokens,
+whichever estimator holds it; ``StaticWordTable`` gives words the model's
+vectors, for training to start from (``init_vectors``).
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ._cache import file_version
-from ._text import all_str
-from ._vectors import check_finite
+from ._compact import row_scales
+from ._pooling import pool_ids, token_documents
+from ._text import DEFAULT_TOKEN_PATTERN, all_str, flatten
+from ._vectors import WordTable, check_finite
 
 #: The layouts, as messages describe what each needs.
 LAYOUTS = {
@@ -671,6 +676,49 @@ class RowKeys(Sequence):
         return self.wv.index_to_key[row] if row >= 0 else ""
 
 
+class StaticWordTable(WordTable):
+    """A static model's table, giving each word the model's vector for it.
+
+    A word's vector is the mean of the vectors of the tokens the model's
+    tokenizer splits it into (the row of the word as a tokenized one-word
+    document, before any normalization); a word made only of tokens the model
+    leaves out has none. All words are encoded in one call and pooled in one
+    sparse product. Used where pretrained vectors give words their starting
+    vector (``copy_rows_into``); casings are the tokenizer's.
+
+    Parameters
+    ----------
+    wv : KeyedVectors
+        The model's table of token vectors.
+    static : StaticTokenizer
+        Its tokenizer.
+    """
+
+    def __init__(self, wv: KeyedVectors, static: StaticTokenizer):
+        super().__init__(wv)
+        self.static = static
+
+    def word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        ids, lengths = self.static.ids([[word] for word in words])
+        vectors, _ = pool_ids(ids, lengths, self.wv.vectors, scales=row_scales(self.wv))
+        known = np.bincount(token_documents(lengths)[ids >= 0], minlength=len(words))
+        positions = np.flatnonzero(known)
+        return positions, vectors[positions]
+
+
+def word_table(wv: KeyedVectors, *, casings: bool = False) -> WordTable:
+    """Return the table that gives words their vectors from ``wv``.
+
+    A static model's table gives each word the mean of its tokens' vectors
+    (``StaticWordTable``); a word table, its rows (through its casings, with
+    ``casings``).
+    """
+    static = static_tokenizer(wv)
+    if static is not None:
+        return StaticWordTable(wv, static)
+    return WordTable(wv, casings=casings)
+
+
 # -- which table has which tokenizer -------------------------------------------------
 
 #: Per table loaded from a static model: its tokenizer.
@@ -690,3 +738,87 @@ def static_tokenizer(wv) -> StaticTokenizer | None:
         return _tokenizers.get(wv)
     except TypeError:  # not weak-referenceable: not a table of ours
         return None
+
+
+# -- vectorizers over a static model's table ----------------------------------------
+
+
+class _StaticModelMixin:
+    """Pool the table of a static model by the model's tokens, not by words.
+
+    What every vectorizer over word vectors given to it does when its ``wv_``
+    is the table of a static model (``static_tokenizer``): documents are split
+    into row ids by the model's tokenizer (``_static``), the parameters of
+    word tokenization are refused, and ``norm=None`` follows the model's own
+    normalization. Over a word table the estimator's own rules apply. Put it
+    before ``_BaseEmbeddingVectorizer`` in the bases; ``_fit_vectors`` calls
+    ``_find_static`` once ``wv_`` is set.
+    """
+
+    #: The parameters of word tokenization and their defaults (those the
+    #: estimator has are refused for a static model).
+    _word_parameters = (
+        ("lowercase", True),
+        ("token_pattern", DEFAULT_TOKEN_PATTERN),
+        ("tokenizer", None),
+        ("max_phrase_words", 1),
+    )
+
+    def _find_static(self) -> StaticTokenizer | None:
+        """Set ``_static``, the tokenizer of ``wv_`` (None for a word table)."""
+        self._static = static = static_tokenizer(self.wv_)
+        if static is not None:
+            self._check_static_parameters(static)
+        return static
+
+    def _check_static_parameters(self, static: StaticTokenizer) -> None:
+        """Refuse the parameters of word tokenization for a static model."""
+        names = [name for name, _ in self._word_parameters if hasattr(self, name)]
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name, default in self._word_parameters
+            if name in names and getattr(self, name) != default
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)} cannot apply to the static model "
+                f"{str(static.files.source)!r} ({static.files.name}): its documents "
+                "are split by the model's own tokenizer "
+                f"({static.files.tokenizer.name}, which also sets its casing), into "
+                "the tokens its vectors were made for, not into words. Leave "
+                f"{', '.join(names[:-1])} and {names[-1]} at their defaults."
+            )
+
+    def _new_pooler(self):
+        pooler = super()._new_pooler()
+        static = self.__dict__.get("_static")
+        if static is not None and static.normalize and self.norm is None:
+            pooler.norm = "l2"  # the model's own rows are of unit length
+        return pooler
+
+    def _resolve(self, documents, token_docs=None):
+        static = self.__dict__.get("_static")
+        if static is None:
+            return super()._resolve(documents, token_docs)
+        ids, lengths = static.ids(documents)
+        return RowKeys(self.wv_, ids), ids, lengths
+
+    def _canonical_tokens(self, documents):
+        static = self.__dict__.get("_static")
+        if static is None:
+            return super()._canonical_tokens(documents)
+        return flatten(static.tokens(documents))
+
+    def _analyzer(self, tokenizer):
+        static = self.__dict__.get("_static")
+        if static is None or not hasattr(self, "wv_"):
+            return super()._analyzer(tokenizer)
+        return lambda doc: static.tokens([doc])[0]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # A table unpickled with its tokenizer gets it back, so that it is a
+        # static model's table again for every estimator given it (a clone's).
+        static, wv = self.__dict__.get("_static"), self.__dict__.get("wv_")
+        if static is not None and wv is not None:
+            _tokenizers.setdefault(wv, static)

@@ -20,8 +20,8 @@ from gensim.models.callbacks import CallbackAny2Vec
 
 from ._loading import load_vectors
 from ._models import ModelSpec
+from ._static import word_table
 from ._token_file import _TaggedDocuments, _TokenFile, _training_corpus
-from ._vectors import WordTable
 
 
 class _EpochProgress(CallbackAny2Vec):
@@ -183,7 +183,7 @@ def _build_and_train(
             pretrained = load_vectors(init_vectors)
             if not update:
                 _copy_ngrams(pretrained, model)
-            table = WordTable(pretrained, casings=casings)
+            table = word_table(pretrained, casings=casings)
             initialized = table.copy_rows_into(
                 model.wv, name="init_vectors", start=n_before
             )

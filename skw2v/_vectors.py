@@ -402,13 +402,23 @@ class WordTable:
         key = self.wv.index_to_key[row] if row >= 0 else None
         return None if key == word else key
 
+    def word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the positions of the words that have a row, and those rows.
+
+        A word is looked up by ``rows`` (with casings when the table has
+        them); the rows are float32 (scaled, for int8).
+        """
+        ids = self.rows(words)
+        positions = np.flatnonzero(ids >= 0)
+        return positions, float_rows(self.wv, ids[positions])
+
     def copy_rows_into(
         self, target: KeyedVectors, *, name: str = "vectors", start: int = 0
     ) -> np.ndarray:
         """Overwrite the rows of ``target`` whose words this table has; return them.
 
-        A word of ``target`` is looked up by ``rows`` (with casings when
-        the table has them); only the rows from ``start`` on are considered.
+        A word of ``target`` gets its vector from ``word_vectors``; only the
+        rows from ``start`` on are considered.
         A fastText ``target`` gets the pretrained vectors as its words'
         composed vectors. ``name`` is the parameter named in errors.
         """
@@ -418,9 +428,8 @@ class WordTable:
                 f"being trained with vector_size={target.vector_size}; set "
                 f"vector_size={self.wv.vector_size} to start from these vectors."
             )
-        ids = self.rows(target.index_to_key[start:])
-        rows = np.flatnonzero(ids >= 0)
-        found, pretrained = start + rows, float_rows(self.wv, ids[rows])
+        positions, pretrained = self.word_vectors(target.index_to_key[start:])
+        found = start + positions
         if hasattr(target, "vectors_vocab"):
             # fastText: a word's vector is the mean of its own row and of its
             # n-grams' rows. Its own row is set so that the mean is the

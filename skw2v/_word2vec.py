@@ -47,6 +47,7 @@ class Word2VecVectorizer(_BaseTrainedVectorizer):
         [`load_vectors`][skw2v.load_vectors] (once per process, through the cache); the
         vectors must have ``vector_size`` dimensions. ``clone`` shares them, never
         copies them.
+        {{init_vectors_static}}
     {{memory}}
 
     Attributes

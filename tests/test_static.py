@@ -29,7 +29,9 @@ from wordllama import WordLlama
 import skw2v._parallel
 from skw2v import (
     AvgWord2VecTransformer,
+    FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
+    Word2VecVectorizer,
     clear_registry,
     load_vectors,
 )
@@ -244,15 +246,15 @@ def test_a_wordllama_weights_file_and_a_folder_of_several(tmp_path, tokenizer):
 # -- skw2v's pooling over token ids -------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"weighting": "sif", "remove_components": 1},
-        {"pooling": "max", "norm": "l2"},
-        {"pooling": "mean+max", "weighting": "tfidf"},
-    ],
-    ids=str,
-)
+#: Settings of skw2v's pooling steps, other than the defaults.
+POOLING_OPTIONS = [
+    {"weighting": "sif", "remove_components": 1},
+    {"pooling": "max", "norm": "l2"},
+    {"pooling": "mean+max", "weighting": "tfidf"},
+]
+
+
+@pytest.mark.parametrize("params", POOLING_OPTIONS, ids=str)
 def test_pooling_works_on_tokens_as_on_words(tmp_path, tokenizer, documents, params):
     folder = model2vec_folder(tmp_path / "m2v", tokenizer, normalize=False)
     vectorizer = PretrainedEmbeddingVectorizer(vectors=folder, **params)
@@ -306,6 +308,138 @@ def test_word_tokenization_parameters_are_refused(m2v, documents, params):
         vectorizer.fit(documents[:10])
 
 
+# -- AvgWord2VecTransformer over a static model's table ----------------------------
+
+
+@pytest.mark.parametrize("params", [{}, *POOLING_OPTIONS], ids=str)
+def test_avg_over_a_static_table_pools_as_the_folder(m2v, documents, params):
+    folder_rows = PretrainedEmbeddingVectorizer(vectors=m2v, **params).fit_transform(
+        documents
+    )
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), **params)
+    np.testing.assert_allclose(avg.fit_transform(documents), folder_rows, atol=1e-6)
+    np.testing.assert_allclose(avg.transform(documents), folder_rows, atol=1e-6)
+    if not params:  # the model's own rows, normalized as it normalizes them
+        expected = StaticModel.from_pretrained(m2v).encode(documents)
+        np.testing.assert_allclose(folder_rows, expected, atol=1e-6)
+
+
+def test_avg_over_a_fitted_vectorizer_of_a_static_model(tmp_path, tokenizer, documents):
+    folder = sentence_transformers_folder(
+        tmp_path / "st", tokenizer, normalize=True, prompt="query: "
+    )
+    fitted = PretrainedEmbeddingVectorizer(vectors=folder).fit(documents[:10])
+    avg = AvgWord2VecTransformer(vectors=fitted).fit(documents[:10])
+    assert avg.wv_ is fitted.wv_ and avg._static is fitted._static
+    expected = embedding_bag_mean(folder, documents, normalize=True, prompt="query: ")
+    np.testing.assert_allclose(avg.transform(documents), expected, atol=1e-6)
+    words = [doc.split() for doc in documents[:50]]
+    np.testing.assert_allclose(avg.transform(words), fitted.transform(words), atol=1e-6)
+    assert avg.build_analyzer()("A plot") == fitted.build_analyzer()("A plot")
+    assert avg.coverage(documents[:50]) == fitted.coverage(documents[:50])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"lowercase": False}, {"token_pattern": r"\w+"}, {"tokenizer": str.split}],
+    ids=str,
+)
+def test_avg_refuses_word_tokenization_parameters(m2v, documents, params):
+    (name,) = params
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), **params)
+    with pytest.raises(ValueError, match=f"{name}=.*model's own tokenizer") as info:
+        avg.fit(documents[:10])
+    assert "max_phrase_words" not in str(info.value)  # not a parameter of it
+
+
+def test_avg_over_a_static_table_pickles_and_clones(m2v, documents):
+    avg = AvgWord2VecTransformer(vectors=load_vectors(m2v), weighting="sif")
+    out = avg.fit_transform(documents)
+    restored = pickle.loads(pickle.dumps(avg))
+    assert restored.wv_ is restored.vectors  # one table, held in the pickle
+    np.testing.assert_array_equal(restored.transform(documents), out)
+    # The table unpickled keeps its tokenizer: a clone refitted on it pools tokens.
+    refitted = clone(restored).fit(documents)
+    assert refitted.wv_ is restored.wv_ and static_tokenizer(refitted.wv_) is not None
+    np.testing.assert_allclose(refitted.transform(documents), out, atol=1e-6)
+    second = clone(avg).fit(documents[:10])
+    assert second.wv_ is avg.wv_ and second._static is avg._static
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check for _, check in text_estimator_checks(AvgWord2VecTransformer())],
+    ids=check_id,
+)
+def test_text_checks_on_a_static_table(check):
+    check(AvgWord2VecTransformer(vectors=load_vectors(WORDLLAMA), weighting="sif"))
+
+
+# -- init_vectors from a static model -----------------------------------------------
+
+
+@pytest.mark.parametrize("estimator", [Word2VecVectorizer, FastTextVectorizer])
+@pytest.mark.parametrize("in_memory", [False, True], ids=["folder", "table"])
+def test_init_vectors_start_words_from_the_model(
+    tmp_path, tokenizer, documents, estimator, in_memory
+):
+    vectors = random_vectors(tokenizer.get_vocab_size())
+    folder = model2vec_folder(
+        tmp_path / "m2v", tokenizer, vectors=vectors, normalize=True
+    )
+    init = load_vectors(folder) if in_memory else folder
+    # A learning rate of almost 0: the vectors stay those training started from.
+    vectorizer = estimator(
+        vector_size=DIM,
+        init_vectors=init,
+        epochs=1,
+        alpha=1e-12,
+        min_alpha=0,
+        random_state=0,
+    ).fit(documents)
+    words = vectorizer.wv_.index_to_key
+    # model2vec's own vector of each word, as a one-word text, not normalized.
+    reference = StaticModel(vectors, tokenizer, normalize=False)
+    expected = reference.encode(words)
+    unknown = tokenizer.token_to_id("[UNK]")
+    has_token = [
+        any(i != unknown for i in tokenizer.encode(w, add_special_tokens=False).ids)
+        for w in words
+    ]
+    assert vectorizer.n_words_initialized_ == sum(has_token) > 0.9 * len(words)
+    rows = np.flatnonzero(has_token)
+    np.testing.assert_allclose(
+        vectorizer.wv_.vectors[rows], expected[rows], rtol=1e-5, atol=1e-6
+    )
+    # The model normalizes its rows; words start from the mean, before that.
+    assert not np.allclose(np.linalg.norm(expected[rows], axis=1), 1, atol=0.05)
+
+
+def test_init_vectors_of_another_dimension_are_refused(m2v, documents):
+    vectorizer = Word2VecVectorizer(vector_size=DIM + 2, init_vectors=m2v, epochs=1)
+    with pytest.raises(ValueError, match=f"{DIM} dimensions.*vector_size={DIM}"):
+        vectorizer.fit(documents[:200])
+
+
+def test_init_vectors_folder_keys_the_memory_cache(tmp_path, m2v, documents):
+    options = {"vector_size": DIM, "epochs": 1, "random_state": 0}
+    memory = tmp_path / "memory"
+    first = Word2VecVectorizer(init_vectors=m2v, memory=memory, **options)
+    first.fit(documents[:300])
+
+    def entries() -> int:
+        return len(list(memory.glob("*/*/entry")))
+
+    again = clone(first).fit(documents[:300])
+    assert entries() == 1  # mapped, not trained again
+    np.testing.assert_array_equal(again.wv_.vectors, first.wv_.vectors)
+    assert again.n_words_initialized_ == first.n_words_initialized_ > 0
+    config = json.loads((m2v / "config.json").read_text())
+    (m2v / "config.json").write_text(json.dumps({**config, "max_length": 64}))
+    clone(first).fit(documents[:300])  # another model: trained anew
+    assert entries() == 2
+
+
 def test_limit_and_binary_are_refused(m2v):
     for option in ({"limit": 10}, {"binary": True}):
         with pytest.raises(ValueError, match="limit and binary apply to word-vector"):
@@ -355,10 +489,16 @@ def test_embedded_table_and_tokenizer_survive_the_folder(tmp_path, m2v, document
     np.testing.assert_array_equal(pickle.loads(saved).transform(documents), out)
 
 
-def test_processes_give_the_rows_of_one(monkeypatch, tmp_path, m2v, documents):
+@pytest.mark.parametrize("in_memory", [False, True], ids=["folder", "table"])
+def test_processes_give_the_rows_of_one(
+    monkeypatch, tmp_path, m2v, documents, in_memory
+):
     monkeypatch.setattr(skw2v._parallel, "PROCESS_MIN_CHARACTERS", 1)
     monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path))
-    one = PretrainedEmbeddingVectorizer(vectors=m2v).fit(documents[:10])
+    if in_memory:
+        one = AvgWord2VecTransformer(vectors=load_vectors(m2v)).fit(documents[:10])
+    else:
+        one = PretrainedEmbeddingVectorizer(vectors=m2v).fit(documents[:10])
     two = clone(one).set_params(n_jobs=2).fit(documents[:10])
     np.testing.assert_array_equal(two.transform(documents), one.transform(documents))
 
