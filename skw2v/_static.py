@@ -36,7 +36,7 @@ import json
 import os
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
@@ -47,7 +47,7 @@ from gensim.models import KeyedVectors
 
 from ._cache import file_version
 from ._compact import row_scales
-from ._pooling import pool_ids, token_documents
+from ._pooling import concatenate_rows, pool_ids, token_documents
 from ._text import DEFAULT_TOKEN_PATTERN, all_str, flatten
 from ._vectors import WordTable, check_finite
 
@@ -71,7 +71,7 @@ _MODEL2VEC_MAX_LENGTH = 512
 #: Documents encoded per call of the tokenizer; larger batches are encoded in
 #: threads, one batch each (the tokenizer releases the GIL). Its own threads
 #: are off once ``TOKENIZERS_PARALLELISM=false``, which model2vec sets.
-BATCH_DOCUMENTS = 4096
+BATCH_DOCUMENTS = 1024
 
 _WORDLLAMA_WEIGHTS = re.compile(r"(?P<name>.+)_(?P<dim>\d+)(?P<binary>_binary)?")
 
@@ -572,27 +572,36 @@ class StaticTokenizer:
             documents = [doc[:cut] for doc in documents]
         return documents
 
+    def _batch_encoder(self, *, offsets: bool = False) -> Callable[..., list]:
+        """Return the tokenizer's call that encodes a batch of texts."""
+        one_batch = self.tokenizer.encode_batch
+        if not offsets:
+            one_batch = getattr(self.tokenizer, "encode_batch_fast", one_batch)
+        return one_batch
+
+    @staticmethod
+    def _in_batches(texts: list, function: Callable[[list], object]) -> list:
+        """Return ``function`` of each batch of ``texts``, in threads when several."""
+        batches = [
+            texts[start : start + BATCH_DOCUMENTS]
+            for start in range(0, len(texts), BATCH_DOCUMENTS)
+        ]
+        if len(batches) < 2:
+            return [function(texts)]
+        with ThreadPoolExecutor(min(len(batches), os.cpu_count() or 1)) as pool:
+            return list(pool.map(function, batches))
+
     def encode(self, documents: list, *, offsets: bool = False) -> list:
         """Return the ``tokenizers.Encoding`` of each checked document.
 
         With ``offsets``, also those of the texts tokenized (as
         ``_texts`` prepares them), which ``tokens`` reads.
         """
-        tokenizer = self.tokenizer
-        one_batch = tokenizer.encode_batch
-        if not offsets:
-            one_batch = getattr(tokenizer, "encode_batch_fast", one_batch)
+        one_batch = self._batch_encoder(offsets=offsets)
 
         def encode(texts: list, **options) -> list:
-            batches = [
-                texts[start : start + BATCH_DOCUMENTS]
-                for start in range(0, len(texts), BATCH_DOCUMENTS)
-            ]
-            if len(batches) < 2:
-                return one_batch(texts, **options)
-            with ThreadPoolExecutor(min(len(batches), os.cpu_count() or 1)) as pool:
-                parts = pool.map(lambda batch: one_batch(batch, **options), batches)
-                return list(chain.from_iterable(parts))
+            parts = self._in_batches(texts, lambda batch: one_batch(batch, **options))
+            return list(chain.from_iterable(parts))
 
         if all_str(documents):
             return encode(self._texts(documents), add_special_tokens=False)
@@ -615,13 +624,18 @@ class StaticTokenizer:
 
     def ids(self, documents: list) -> tuple[np.ndarray, np.ndarray]:
         """Return the row ids of checked documents' tokens, flat, and their counts."""
-        encodings = self.encode(documents)
-        lengths = np.fromiter(map(len, encodings), np.int64, count=len(encodings))
-        ids = np.fromiter(
-            chain.from_iterable(encoding.ids for encoding in encodings),
-            np.int64,
-            count=int(lengths.sum()),
-        )
+        if all_str(documents):
+            # Each thread also flattens its batch's ids, while the others
+            # tokenize (without the GIL).
+            one_batch = self._batch_encoder()
+            parts = self._in_batches(
+                self._texts(documents),
+                lambda batch: _flat_ids(one_batch(batch, add_special_tokens=False)),
+            )
+        else:
+            parts = [_flat_ids(self.encode(documents))]
+        ids = concatenate_rows([ids for ids, _ in parts])
+        lengths = concatenate_rows([lengths for _, lengths in parts])
         if self.unknown_id is not None:
             ids[ids == self.unknown_id] = -1
         return ids, lengths
@@ -649,6 +663,17 @@ class StaticTokenizer:
                         tokens[i] = word[start:end]
             result.append(tokens)
         return result
+
+
+def _flat_ids(encodings: list) -> tuple[np.ndarray, np.ndarray]:
+    """Return the token ids of encodings, one after the other, and their counts."""
+    lengths = np.fromiter(map(len, encodings), np.int64, count=len(encodings))
+    ids = np.fromiter(
+        chain.from_iterable(encoding.ids for encoding in encodings),
+        np.int64,
+        count=int(lengths.sum()),
+    )
+    return ids, lengths
 
 
 class RowKeys(Sequence):
