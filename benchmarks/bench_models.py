@@ -50,7 +50,7 @@ from skw2v.datasets import load_movie_reviews
 
 def estimators(vector_size: int) -> dict:
     """Return the vectorizers compared, by name (each followed by the classifier)."""
-    word2vec = {"vector_size": vector_size, "min_count": 2, "epochs": 10, "sg": 1}
+    word2vec = {"vector_size": vector_size, "min_count": 2, "epochs": 20, "sg": 1}
     doc2vec = {"vector_size": vector_size}  # the estimator's defaults otherwise
     return {
         "Word2Vec Skip-Gram, mean": Word2VecVectorizer(**word2vec),
