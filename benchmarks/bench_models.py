@@ -22,7 +22,7 @@ on the same tokens (same model, same epochs), and ``n_jobs=2`` against one job
 touches both alike; and a first call, which starts the worker processes); then
 both on growing batches, to show from which batch size two processes pay.
 
-    python benchmarks/bench_models.py               # ~15 minutes on 2 cores
+    python benchmarks/bench_models.py               # ~10 minutes on 2 cores
     python benchmarks/bench_models.py --subset 2000 # a quick look
 """
 
