@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -251,10 +252,36 @@ class _BaseEmbeddingVectorizer(
         if out is None:
             out = np.zeros((len(documents), self._n_features_out), dtype=np.float32)
         n_without_known = 0
-        for start, stop in chunk_bounds(sizes, CHUNK_SIZE):
-            resolved = self._resolve(documents[start:stop])
+        bounds = chunk_bounds(sizes, CHUNK_SIZE)
+        chunks = (documents[start:stop] for start, stop in bounds)
+        for (start, stop), resolved in zip(
+            bounds, self._resolved_chunks(chunks), strict=True
+        ):
             n_without_known += self._pool_resolved(*resolved, out=out[start:stop])[1]
         return out, n_without_known
+
+    def _resolved_chunks(self, chunks: Iterator[list]) -> Iterator[tuple]:
+        """Resolve chunks of checked documents (``_resolve``), in order.
+
+        An estimator whose ``_resolve`` runs without the GIL (a tokenizer in
+        compiled code) resolves the next chunk in a thread meanwhile.
+        """
+        if not self._resolves_without_gil():
+            yield from map(self._resolve, chunks)
+            return
+        with ThreadPoolExecutor(1) as ahead:
+            pending = None
+            for chunk in chunks:
+                upcoming = ahead.submit(self._resolve, chunk)
+                if pending is not None:
+                    yield pending.result()
+                pending = upcoming
+            if pending is not None:
+                yield pending.result()
+
+    def _resolves_without_gil(self) -> bool:
+        """Tell whether ``_resolve`` runs mostly without the GIL."""
+        return False
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

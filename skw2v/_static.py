@@ -828,6 +828,11 @@ class _StaticModelMixin:
         ids, lengths = static.ids(documents)
         return RowKeys(self.wv_, ids), ids, lengths
 
+    def _resolves_without_gil(self) -> bool:
+        # The model's tokenizer runs in compiled code, without the GIL.
+        static = self.__dict__.get("_static") is not None
+        return static or super()._resolves_without_gil()
+
     def _canonical_tokens(self, documents):
         static = self.__dict__.get("_static")
         if static is None:
