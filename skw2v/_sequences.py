@@ -23,8 +23,9 @@ from ._loading import load_vectors
 from ._parallel import physical_memory
 from ._pooling import chunk_bounds, concatenate_rows, known_tokens
 from ._sharing import _SharedTableMixin
+from ._static import word_table
 from ._text import DEFAULT_TOKEN_PATTERN, _TokenizerMixin, checked_batches
-from ._vectors import WordTable, token_ids
+from ._vectors import token_ids
 
 
 @fill_doc
@@ -53,8 +54,10 @@ class EmbeddingSequencer(
     ----------
     vectors : str, PathLike, KeyedVectors, gensim model, fitted estimator or None
         The pretrained vectors (a path is loaded with
-        [`load_vectors`][skw2v.load_vectors]). None gives a random matrix for every
-        word, to learn from scratch.
+        [`load_vectors`][skw2v.load_vectors]), or a static model's folder
+        (Model2Vec, WordLlama, ...), whose row for a word is the mean of the
+        vectors of the tokens the model splits it into. None gives a random
+        matrix for every word, to learn from scratch.
     vector_size : int, default=100
         Width of the matrix when ``vectors`` is None; otherwise ignored.
     min_count : int, default=1
@@ -187,7 +190,8 @@ class EmbeddingSequencer(
         table.add_vectors(words, np.zeros((len(words), size), np.float32))
         found = np.zeros(len(words), dtype=bool)
         if pretrained is not None:
-            pretrained_table = WordTable(pretrained, casings=self.lowercase)
+            # A static model's table gives a word the mean of its tokens' vectors.
+            pretrained_table = word_table(pretrained, casings=self.lowercase)
             found[pretrained_table.copy_rows_into(table)] = True
         # Random rows with the spread of the pretrained ones (0.1 without any).
         scale = float(table.vectors[found].std()) if found.any() else 0.1

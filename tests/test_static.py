@@ -29,6 +29,7 @@ from wordllama import WordLlama
 import skw2v._parallel
 from skw2v import (
     AvgWord2VecTransformer,
+    EmbeddingSequencer,
     FastTextVectorizer,
     PretrainedEmbeddingVectorizer,
     Word2VecVectorizer,
@@ -413,6 +414,27 @@ def test_init_vectors_start_words_from_the_model(
     )
     # The model normalizes its rows; words start from the mean, before that.
     assert not np.allclose(np.linalg.norm(expected[rows], axis=1), 1, atol=0.05)
+
+
+def test_embedding_sequencer_rows_are_the_models_vectors_of_words(
+    tmp_path, tokenizer, documents
+):
+    vectors = random_vectors(tokenizer.get_vocab_size())
+    folder = model2vec_folder(tmp_path / "m2v", tokenizer, vectors=vectors)
+    sequencer = EmbeddingSequencer(vectors=folder).fit(documents)
+    words = list(sequencer.index_to_word_[1:])
+    expected = StaticModel(vectors, tokenizer, normalize=False).encode(words)
+    unknown = tokenizer.token_to_id("[UNK]")
+    has_token = np.array(
+        [
+            any(i != unknown for i in tokenizer.encode(w, add_special_tokens=False).ids)
+            for w in words
+        ]
+    )
+    assert sequencer.coverage_["n_found"] == has_token.sum() > 0.9 * len(words)
+    np.testing.assert_allclose(
+        sequencer.embedding_matrix_[1:][has_token], expected[has_token], atol=1e-6
+    )
 
 
 def test_init_vectors_of_another_dimension_are_refused(m2v, documents):
