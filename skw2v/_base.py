@@ -99,12 +99,18 @@ class _BaseEmbeddingVectorizer(
 
     # -- the part subclasses provide -------------------------------------------------
 
-    def _fit_vectors(self, tokens: Iterable, *, partial: bool = False) -> None:
+    #: Whether ``_fit_vectors`` learns the vectors from the training tokens
+    #: (else it is given None for them).
+    _trains = False
+
+    def _fit_vectors(self, tokens: Iterable | None, *, partial: bool = False) -> None:
         """Set ``self.wv_`` (a gensim ``KeyedVectors``) from the training tokens.
 
         ``tokens`` holds one list of tokens per training document: a list, or
         a restartable stream that tokenizes on every pass (read only when
-        needed). ``partial`` continues the training of an earlier call.
+        needed); a list of documents is only tokenized for an estimator that
+        ``_trains`` (else None). ``partial`` continues the training of an
+        earlier call.
         """
         raise NotImplementedError
 
@@ -185,7 +191,8 @@ class _BaseEmbeddingVectorizer(
             batches = _ResolvedBatches(self, X)
         else:
             documents = check_documents(X)
-            tokens = self._tokenizer().documents(documents)
+            # Only training reads the tokens here; pooling tokenizes if it must.
+            tokens = self._tokenizer().documents(documents) if self._trains else None
             self._fit_vectors(tokens, partial=partial)
             # The tokens looked up, for the weights and for pooling, if any.
             needed = self.weighting or transform or self.remove_components

@@ -73,6 +73,7 @@ class _BaseTrainedVectorizer(_BaseEmbeddingVectorizer):
     #: The gensim model trained, with its hyperparameters (``_models.py``).
     _spec: ModelSpec
     _shared_params = ("init_vectors",)
+    _trains = True
     _not_for_workers = ("model_",)
 
     def _fit_vectors(self, tokens, *, partial: bool = False) -> None:
