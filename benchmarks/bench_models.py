@@ -29,10 +29,10 @@ both on growing batches, to show from which batch size two processes pay.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from bench_pooling import best_time  # this folder's scripts share their timer
 from gensim.test.utils import datapath
 from joblib.externals.loky import get_reusable_executor
 from scipy.stats import pearsonr
@@ -114,15 +114,6 @@ def lee_similarity(seeds: int, vector_size: int) -> None:
             f"{name:<28} {np.mean(correlations):9.3f} {np.std(correlations):6.3f}",
             flush=True,
         )
-
-
-def best_time(repeat: int, function) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return min(times), result
 
 
 def inference(X, repeat: int, vector_size: int) -> None:

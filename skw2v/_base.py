@@ -205,21 +205,36 @@ class _BaseEmbeddingVectorizer(
             key_to_index=self.wv_.key_to_index if keep else None,
             previous=None if previous is None else previous.statistics_,
         )
+        return self._fit_components(
+            pooler,
+            (self._pool_resolved(*resolved) for resolved in batches),
+            transform=transform,
+        )
+
+    def _fit_components(
+        self, pooler: Pooler, parts: Iterator[tuple], *, transform: bool
+    ) -> np.ndarray | None:
+        """Learn the pooler's components from the training rows; return them finished.
+
+        ``parts`` yields each batch's rows (before component removal) and how
+        many of its documents had no known word. With ``transform``, returns
+        every row with the components removed and normalized (and warns once
+        about the documents without a known word); else None.
+        """
         n_documents = n_without_known = 0
 
-        def pooled() -> Iterator[np.ndarray]:
+        def rows() -> Iterator[np.ndarray]:
             nonlocal n_documents, n_without_known
-            for resolved in batches:
-                rows, n_empty = self._pool_resolved(*resolved)
-                n_documents += len(rows)
+            for part, n_empty in parts:
+                n_documents += len(part)
                 n_without_known += n_empty
-                yield rows
+                yield part
 
-        rows = pooler.fit_components(pooled(), self._n_features_out, keep=transform)
+        kept = pooler.fit_components(rows(), self._n_features_out, keep=transform)
         if not transform:
             return None
         _warn_no_known_word(n_without_known, n_documents)
-        return pooler.finish(concatenate_rows(rows))
+        return pooler.finish(concatenate_rows(kept))
 
     def _new_pooler(self) -> Pooler:
         """Return the pooling step of the estimator's parameters, to be fitted."""

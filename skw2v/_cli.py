@@ -25,16 +25,14 @@ import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from gensim.models import KeyedVectors
 
 from ._corpus import LineCorpus
 from ._doc2vec import Doc2VecVectorizer
 from ._fasttext import FastTextVectorizer
 from ._formats import WRITABLE, supported
 from ._word2vec import Word2VecVectorizer
-
-if TYPE_CHECKING:
-    from gensim.models import KeyedVectors
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -226,8 +224,6 @@ def _algorithm(params: dict) -> str:
 
 def _document_table(dv: KeyedVectors) -> KeyedVectors:
     """Return the document vectors ``dv_`` keyed by position as strings ("0", ...)."""
-    from gensim.models import KeyedVectors
-
     table = KeyedVectors(dv.vector_size, count=0)
     table.add_vectors([str(position) for position in range(len(dv))], dv.vectors)
     return table

@@ -33,16 +33,12 @@ from gensim.models.doc2vec_inner import (
 )
 from gensim.models.keyedvectors import pseudorandom_weak_vector
 
-from ._base import (
-    CHUNK_SIZE,
-    _BaseEmbeddingVectorizer,
-    _warn_no_known_word,
-)
+from ._base import CHUNK_SIZE, _BaseEmbeddingVectorizer
 from ._compat import HasMethods, Interval
 from ._docstrings import fill_doc
 from ._models import C_INT_MAX, DOC2VEC, FLOAT32_MAX
 from ._pooler import Pooler
-from ._pooling import chunk_bounds, concatenate_rows
+from ._pooling import chunk_bounds
 from ._sharing import _without_memmaps
 from ._text import (
     DEFAULT_TOKEN_PATTERN,
@@ -409,21 +405,9 @@ class Doc2VecVectorizer(_BaseEmbeddingVectorizer):
         self._pooler = pooler = Pooler(
             remove_components=self.remove_components, norm=self.norm
         )
-        n_documents = n_without_known = 0
-
-        def inferred():
-            nonlocal n_documents, n_without_known
-            for token_docs in batches:
-                rows, n_empty = self._infer_tokens(token_docs)
-                n_documents += len(rows)
-                n_without_known += n_empty
-                yield rows
-
-        rows = pooler.fit_components(inferred(), self._n_features_out, keep=transform)
-        if not transform:
-            return None
-        _warn_no_known_word(n_without_known, n_documents)
-        return pooler.finish(concatenate_rows(rows))
+        return self._fit_components(
+            pooler, map(self._infer_tokens, batches), transform=transform
+        )
 
     # -- inference ------------------------------------------------------------------
 
