@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
+from hypothesis import strategies as st
 
 from skw2v import Word2VecVectorizer
 from skw2v._loading import clear_registry
@@ -102,3 +103,29 @@ def cased_file(tmp_path, polarity):
     path = tmp_path / "cased.vec"
     wv.save_word2vec_format(str(path))
     return path
+
+
+def _draw_damaged(data, raw: bytes, header: int) -> bytes:
+    """Draw a damaged copy of ``raw``: up to four bytes overwritten, then cut.
+
+    The offsets fall anywhere, and often in the first ``header`` bytes, where
+    a file's headers are.
+    """
+    damaged = bytearray(raw)
+    cut = data.draw(st.integers(0, len(raw)), label="kept bytes")
+    offsets = st.one_of(
+        st.integers(0, min(len(raw), header) - 1), st.integers(0, len(raw) - 1)
+    )
+    damage = data.draw(
+        st.lists(st.tuples(offsets, st.integers(0, 255)), max_size=4),
+        label="(offset, byte) written",
+    )
+    for offset, byte in damage:
+        damaged[offset] = byte
+    return bytes(damaged[:cut])
+
+
+@pytest.fixture(scope="session")
+def draw_damaged():
+    """``draw_damaged(data, raw, header)``: a damaged copy of a file's bytes, drawn."""
+    return _draw_damaged

@@ -89,22 +89,10 @@ def test_a_repeated_word_is_refused(tmp_path):
 @pytest.mark.filterwarnings("ignore:.*not valid UTF-8")
 @given(data=st.data())
 def test_damaged_bytes_give_a_clear_error_or_a_sound_table(
-    fmt, originals, tmp_path, data
+    fmt, originals, tmp_path, data, draw_damaged
 ):
-    raw = bytearray(originals[fmt])
-    cut = data.draw(st.integers(0, len(raw)), label="kept bytes")
-    # Offsets anywhere, and often in the first bytes, where the headers are.
-    offsets = st.one_of(
-        st.integers(0, min(len(raw), 600) - 1), st.integers(0, len(raw) - 1)
-    )
-    damage = data.draw(
-        st.lists(st.tuples(offsets, st.integers(0, 255)), max_size=4),
-        label="(offset, byte) written",
-    )
-    for offset, byte in damage:
-        raw[offset] = byte
     try:
-        kv = load(tmp_path, "damaged", bytes(raw[:cut]))
+        kv = load(tmp_path, "damaged", draw_damaged(data, originals[fmt], 600))
     except (ValueError, OSError) as exc:
         assert str(exc), "an error without a message"
         return

@@ -600,24 +600,13 @@ def sound_model(tmp_path_factory, tokenizer):
 )
 @given(data=st.data())
 def test_damaged_files_give_an_error_naming_them(
-    sound_model, tmp_path, documents, name, data
+    sound_model, tmp_path, documents, name, data, draw_damaged
 ):
     folder = tmp_path / "damaged"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(sound_model, folder)
-    raw = bytearray((folder / name).read_bytes())
-    cut = data.draw(st.integers(0, len(raw)), label="kept bytes")
-    # Offsets anywhere, and often in the first bytes, where the headers are.
-    offsets = st.one_of(
-        st.integers(0, min(len(raw), 200) - 1), st.integers(0, len(raw) - 1)
-    )
-    damage = data.draw(
-        st.lists(st.tuples(offsets, st.integers(0, 255)), max_size=4),
-        label="(offset, byte) written",
-    )
-    for offset, byte in damage:
-        raw[offset] = byte
-    (folder / name).write_bytes(bytes(raw[:cut]))
+    raw = (folder / name).read_bytes()
+    (folder / name).write_bytes(draw_damaged(data, raw, 200))
     try:
         kv = load_vectors(folder, cache_dir=False)
     except ValueError as exc:
